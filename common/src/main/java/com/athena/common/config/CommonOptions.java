@@ -1,0 +1,79 @@
+package com.athena.common.config;
+
+import org.apache.flink.api.java.utils.ParameterTool;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+
+import java.time.Duration;
+
+/** Options every job shares; each job adds its own. All are documented in the README table. */
+public final class CommonOptions {
+
+    public static final ConfigOption<Integer> JDBC_BATCH_SIZE =
+            ConfigOptions.key("jdbc.batch-size")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription("Rows per JDBC batch before a flush.");
+
+    public static final ConfigOption<Duration> JDBC_BATCH_INTERVAL =
+            ConfigOptions.key("jdbc.batch-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofMillis(200))
+                    .withDescription("Longest time a row waits in a JDBC batch.");
+
+    public static final ConfigOption<Integer> JDBC_MAX_RETRIES =
+            ConfigOptions.key("jdbc.max-retries")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription("Retries of a failed JDBC batch before the job fails over.");
+
+    public static final ConfigOption<String> KAFKA_GROUP_ID =
+            ConfigOptions.key("kafka.group-id")
+                    .stringType()
+                    .defaultValue("athena")
+                    .withDescription("Consumer group; offsets live in checkpoints, not here.");
+
+    public static final ConfigOption<Boolean> SOURCE_BOUNDED =
+            ConfigOptions.key("source.bounded")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Read the Kafka topics up to their offsets at start, then finish (backfill).");
+
+    public static final ConfigOption<Double> TRADE_MAX_PRICE =
+            ConfigOptions.key("trade.max-price")
+                    .doubleType()
+                    .defaultValue(10_000_000.0)
+                    .withDescription("Trades priced above it are dead-lettered as absurd.");
+
+    public static final ConfigOption<Double> TRADE_MAX_SIZE =
+            ConfigOptions.key("trade.max-size")
+                    .doubleType()
+                    .defaultValue(1_000_000_000.0)
+                    .withDescription("Trades larger than it are dead-lettered as absurd.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE =
+            ConfigOptions.key("event.max-future")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDescription(
+                            "Event times further ahead of the wall clock are dead-lettered.");
+
+    private CommonOptions() {}
+
+    /** Reads {@code --key value} arguments into a configuration. */
+    public static Configuration fromArgs(String[] args) {
+        return Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
+    }
+
+    /** The JDBC batching options. */
+    public static JdbcExecutionOptions jdbcExecution(Configuration config) {
+        return JdbcExecutionOptions.builder()
+                .withBatchSize(config.get(JDBC_BATCH_SIZE))
+                .withBatchIntervalMs(config.get(JDBC_BATCH_INTERVAL).toMillis())
+                .withMaxRetries(config.get(JDBC_MAX_RETRIES))
+                .build();
+    }
+}

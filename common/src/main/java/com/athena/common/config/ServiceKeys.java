@@ -1,0 +1,18 @@
+package com.athena.common.config;
+
+/** The keys of the services env file, shared by the launcher, the jobs and the tests. */
+public final class ServiceKeys {
+    public static final String POSTGRES_JDBC_URL = "POSTGRES_JDBC_URL";
+    public static final String POSTGRES_USER = "POSTGRES_USER";
+    public static final String POSTGRES_PASSWORD = "POSTGRES_PASSWORD";
+    public static final String TIMESCALEDB_JDBC_URL = "TIMESCALEDB_JDBC_URL";
+    public static final String TIMESCALEDB_USER = "TIMESCALEDB_USER";
+    public static final String TIMESCALEDB_PASSWORD = "TIMESCALEDB_PASSWORD";
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "KAFKA_BOOTSTRAP_SERVERS";
+    public static final String PUBSUB_EMULATOR_HOST = "PUBSUB_EMULATOR_HOST";
+    public static final String PUBSUB_PROJECT_ID = "PUBSUB_PROJECT_ID";
+    public static final String FIRESTORE_EMULATOR_HOST = "FIRESTORE_EMULATOR_HOST";
+    public static final String FIRESTORE_PROJECT_ID = "FIRESTORE_PROJECT_ID";
+
+    private ServiceKeys() {}
+}

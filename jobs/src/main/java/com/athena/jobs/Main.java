@@ -1,0 +1,40 @@
+package com.athena.jobs;
+
+import com.athena.jobs.ingest.TradeIngestMain;
+import com.athena.jobs.setup.SetupMain;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The job jar's entry point: {@code flink run athena-jobs.jar <job> [--key value ...]} picks the
+ * job by its first argument; each job's own main class can also be named with {@code -c}.
+ */
+public final class Main {
+
+    /** A job's main method. */
+    @FunctionalInterface
+    interface JobMain {
+        void run(String[] args) throws Exception;
+    }
+
+    static final Map<String, JobMain> JOBS = new LinkedHashMap<>();
+
+    static {
+        JOBS.put("trade-ingest", TradeIngestMain::main);
+        JOBS.put("setup", SetupMain::main);
+    }
+
+    private Main() {}
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || !JOBS.containsKey(args[0])) {
+            throw new IllegalArgumentException(
+                    (args.length == 0 ? "No job named" : "Unknown job '" + args[0] + "'")
+                            + ": the first argument is one of "
+                            + JOBS.keySet());
+        }
+        JOBS.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
+    }
+}
