@@ -2,6 +2,7 @@ package com.athena.jobs;
 
 import com.athena.jobs.ingest.TradeIngestMain;
 import com.athena.jobs.setup.SetupMain;
+import com.athena.jobs.tools.ProduceTradesMain;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,6 +25,7 @@ public final class Main {
     static {
         JOBS.put("trade-ingest", TradeIngestMain::main);
         JOBS.put("setup", SetupMain::main);
+        JOBS.put("produce-trades", ProduceTradesMain::main);
     }
 
     private Main() {}
