@@ -1,5 +1,6 @@
 package com.athena.common.indicators;
 
+import com.athena.common.market.Bar;
 import com.athena.common.market.Timeframe;
 
 /**
@@ -66,6 +67,11 @@ public class IndicatorState {
         this.trendBand = thresholds.trendBand();
         this.lowDailyNatr = thresholds.lowDailyNatr();
         this.highDailyNatr = thresholds.highDailyNatr();
+    }
+
+    /** Same as {@link #update(double, double, double, double, IndicatorValues)} for a bar. */
+    public void update(Bar bar, IndicatorValues out) {
+        update(bar.open, bar.high, bar.low, bar.close, out);
     }
 
     /**

@@ -13,7 +13,9 @@ package com.athena.common.indicators;
  * this needs no ring: the fast seed is summed as those closes arrive.
  *
  * <p>All three outputs appear together at bar {@code slowPeriod + signalPeriod - 2} (33 for
- * 12/26/9), TA-Lib's {@code outBegIdx}; before that they are NaN.
+ * 12/26/9), TA-Lib's {@code outBegIdx}; before that they are NaN. The line alone is known from bar
+ * {@code slowPeriod - 1}, but it is withheld until the signal exists, as TA-Lib reports it, so that
+ * the three columns of a row are either all present or all absent.
  *
  * <p>Fields are public only so that Flink's POJO serializer can see them; treat them as private.
  */
