@@ -1,6 +1,7 @@
 package com.athena.jobs;
 
 import com.athena.jobs.ingest.TradeIngestMain;
+import com.athena.jobs.replay.ReplayMain;
 import com.athena.jobs.setup.SetupMain;
 import com.athena.jobs.tools.ProduceTradesMain;
 
@@ -26,6 +27,7 @@ public final class Main {
         JOBS.put("trade-ingest", TradeIngestMain::main);
         JOBS.put("setup", SetupMain::main);
         JOBS.put("produce-trades", ProduceTradesMain::main);
+        JOBS.put("replay", ReplayMain::main);
     }
 
     private Main() {}

@@ -28,6 +28,9 @@ public class IndicatorState {
     /** Bars seen so far. */
     public long barCount;
 
+    /** Open time of the last bar applied through {@link #update(Bar, IndicatorValues)}. */
+    public long lastOpenTime = Long.MIN_VALUE;
+
     public Ema ema9;
     public Ema ema21;
     public Ema ema50;
@@ -69,9 +72,19 @@ public class IndicatorState {
         this.highDailyNatr = thresholds.highDailyNatr();
     }
 
-    /** Same as {@link #update(double, double, double, double, IndicatorValues)} for a bar. */
-    public void update(Bar bar, IndicatorValues out) {
+    /**
+     * Same as {@link #update(double, double, double, double, IndicatorValues)} for a bar, which
+     * must be newer than the last one: indicators advance once per closed bar, so a bar at or
+     * before {@link #lastOpenTime} is refused and {@code false} returned, leaving state and {@code
+     * out} untouched.
+     */
+    public boolean update(Bar bar, IndicatorValues out) {
+        if (bar.openTime <= lastOpenTime) {
+            return false;
+        }
+        lastOpenTime = bar.openTime;
         update(bar.open, bar.high, bar.low, bar.close, out);
+        return true;
     }
 
     /**

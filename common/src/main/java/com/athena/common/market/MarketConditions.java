@@ -44,6 +44,9 @@ public class MarketConditions {
     /** How long the trend has held, in hours of event time. */
     public double trendDurationHours;
 
+    /** Open time of the first bar of the current trend direction, epoch millis. */
+    public long trendSince;
+
     public MarketConditions() {}
 
     @Override
@@ -57,6 +60,7 @@ public class MarketConditions {
                 && Double.compare(sentimentConfidence, m.sentimentConfidence) == 0
                 && Double.compare(trendConfidence, m.trendConfidence) == 0
                 && Double.compare(trendDurationHours, m.trendDurationHours) == 0
+                && trendSince == m.trendSince
                 && Objects.equals(symbol, m.symbol)
                 && Objects.equals(timeframe, m.timeframe)
                 && Objects.equals(volatilityLevel, m.volatilityLevel)

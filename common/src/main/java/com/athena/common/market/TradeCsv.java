@@ -1,6 +1,7 @@
 package com.athena.common.market;
 
 import com.athena.common.json.InvalidRecordException;
+import com.athena.common.json.JsonFields;
 
 /**
  * Reads trades in the Bitstamp export format {@code timestamp,price,amount} (epoch seconds), the
@@ -12,8 +13,8 @@ public final class TradeCsv {
 
     private TradeCsv() {}
 
-    /** Parses one data line; the trade id is the line number, so a replay keeps identities. */
-    public static Trade parse(String line, long lineNumber, String symbol, String source)
+    /** Parses one data line; the format carries no trade id. */
+    public static Trade parse(String line, String symbol, String source)
             throws InvalidRecordException {
         String[] cells = line.split(",", -1);
         if (cells.length != 3) {
@@ -35,12 +36,13 @@ public final class TradeCsv {
         if (!(size > 0) || !Double.isFinite(size)) {
             throw new InvalidRecordException("amount must be positive and finite");
         }
-        return new Trade(
-                symbol,
-                Math.multiplyExact(seconds, 1000L),
-                price,
-                size,
-                Long.toString(lineNumber),
-                source);
+        if (seconds < JsonFields.EARLIEST_EVENT_MILLIS / 1000) {
+            throw new InvalidRecordException("timestamp is before 2009-01-01");
+        }
+        try {
+            return new Trade(symbol, Math.multiplyExact(seconds, 1000L), price, size, null, source);
+        } catch (ArithmeticException e) {
+            throw new InvalidRecordException("timestamp is out of range");
+        }
     }
 }

@@ -60,7 +60,9 @@ public final class ProduceTradesMain {
                 lineNumber++;
                 Trade trade;
                 try {
-                    trade = TradeCsv.parse(line, lineNumber, symbol, source);
+                    trade = TradeCsv.parse(line, symbol, source);
+                    // The line number identifies the trade, so a second replay upserts, not adds.
+                    trade.tradeId = Long.toString(lineNumber);
                 } catch (InvalidRecordException e) {
                     System.err.println(input + ":" + lineNumber + ": " + e.getMessage());
                     skipped++;

@@ -1,0 +1,231 @@
+package com.athena.jobs.market;
+
+import com.athena.common.connectors.RawRecord;
+import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.IdleAdvancingWatermarks;
+import com.athena.common.flink.ParseOrDeadLetter;
+import com.athena.common.flink.SourceFactory;
+import com.athena.common.json.RecordParser;
+import com.athena.common.market.Bar;
+import com.athena.common.market.MarketBar;
+import com.athena.common.market.MarketConditions;
+import com.athena.common.market.MarketSnapshot;
+import com.athena.common.market.Timeframe;
+import com.athena.common.market.Trade;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The market job: trades become event-time OHLCV bars per symbol and timeframe, bars advance
+ * TA-Lib-exact indicators in keyed state, and the rows go to TimescaleDB, BigQuery and the live
+ * market view in Firestore. Market snapshots go to BigQuery and shape the market view. Bad input
+ * and late trades become dead letters.
+ *
+ * <p>It takes its sources and sinks in the constructor, so production, tests and replays run the
+ * same graph; {@link #build} adds it to an environment.
+ */
+public final class MarketJob {
+
+    /** A raw input and how to parse it. */
+    public record Input<T>(
+            SourceFactory<RawRecord> source, RecordParser<T> parser, String deadLetterSource) {}
+
+    /** The job's inputs; any may be absent. Bars enter at the indicator stage (replays of bars). */
+    public record Sources(Input<Trade> trades, Input<Bar> bars, Input<MarketSnapshot> snapshots) {}
+
+    /** The job's outputs; an absent sink is not attached. */
+    public record Sinks(
+            Sink<MarketBar> marketData,
+            Sink<MarketBar> indicatorAnalytics,
+            Sink<MarketSnapshot> snapshotAnalytics,
+            Sink<MarketConditions> conditions,
+            List<Sink<DeadLetter>> deadLetters) {}
+
+    private final Sources sources;
+    private final Sinks sinks;
+    private final MarketSettings settings;
+
+    public MarketJob(Sources sources, Sinks sinks, MarketSettings settings) {
+        this.sources = sources;
+        this.sinks = sinks;
+        this.settings = settings;
+    }
+
+    /** Adds the job's graph to the environment. */
+    public void build(StreamExecutionEnvironment env) {
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+        List<DataStream<Bar>> bars = new ArrayList<>();
+
+        if (sources.trades() != null) {
+            SingleOutputStreamOperator<Trade> trades =
+                    parse(
+                            env,
+                            sources.trades(),
+                            MarketNames.SOURCE_TRADES,
+                            MarketNames.PARSE_TRADES,
+                            Trade.class,
+                            deadLetters);
+            bars.addAll(barsFrom(trades, deadLetters));
+        }
+        if (sources.bars() != null) {
+            bars.add(
+                    parse(
+                            env,
+                            sources.bars(),
+                            MarketNames.SOURCE_BARS,
+                            MarketNames.PARSE_BARS,
+                            Bar.class,
+                            deadLetters));
+        }
+        DataStream<MarketSnapshot> snapshots = null;
+        if (sources.snapshots() != null) {
+            snapshots =
+                    parse(
+                            env,
+                            sources.snapshots(),
+                            MarketNames.SOURCE_SNAPSHOTS,
+                            MarketNames.PARSE_SNAPSHOTS,
+                            MarketSnapshot.class,
+                            deadLetters);
+            attach(snapshots, sinks.snapshotAnalytics(), MarketNames.SINK_SNAPSHOT_ANALYTICS);
+        }
+
+        DataStream<MarketBar> rows = indicators(union(bars));
+        attach(rows, sinks.marketData(), MarketNames.SINK_MARKET_DATA);
+        attach(rows, sinks.indicatorAnalytics(), MarketNames.SINK_INDICATOR_ANALYTICS);
+        if (sinks.conditions() != null) {
+            attach(
+                    conditions(rows, snapshots, env),
+                    sinks.conditions(),
+                    MarketNames.SINK_CONDITIONS);
+        }
+
+        if (!deadLetters.isEmpty() && sinks.deadLetters() != null) {
+            DataStream<DeadLetter> all = union(deadLetters);
+            List<String> uids =
+                    List.of(
+                            MarketNames.SINK_DEAD_LETTERS_KAFKA,
+                            MarketNames.SINK_DEAD_LETTERS_JDBC);
+            for (int i = 0; i < sinks.deadLetters().size(); i++) {
+                String uid = i < uids.size() ? uids.get(i) : "dead-letters-sink-" + i;
+                attach(all, sinks.deadLetters().get(i), uid);
+            }
+        }
+    }
+
+    private <T> SingleOutputStreamOperator<T> parse(
+            StreamExecutionEnvironment env,
+            Input<T> input,
+            String sourceUid,
+            String parseUid,
+            Class<T> type,
+            List<DataStream<DeadLetter>> deadLetters) {
+        SingleOutputStreamOperator<T> parsed =
+                input.source()
+                        .create(env, sourceUid)
+                        .uid(sourceUid)
+                        .process(
+                                new ParseOrDeadLetter<>(input.deadLetterSource(), input.parser()),
+                                TypeInformation.of(type))
+                        .uid(parseUid)
+                        .name(parseUid);
+        deadLetters.add(parsed.getSideOutput(ParseOrDeadLetter.DEAD_LETTERS));
+        return parsed;
+    }
+
+    private List<DataStream<Bar>> barsFrom(
+            DataStream<Trade> trades, List<DataStream<DeadLetter>> deadLetters) {
+        long bound = settings.outOfOrderness.toMillis();
+        long quietAfter = settings.quietAdvance.toMillis();
+        WatermarkStrategy<Trade> watermarks =
+                WatermarkStrategy.<Trade>forGenerator(
+                                ctx ->
+                                        new IdleAdvancingWatermarks<>(
+                                                bound, quietAfter, System::currentTimeMillis))
+                        .withTimestampAssigner((trade, previous) -> trade.ts);
+        if (!settings.idleness.isZero()) {
+            watermarks = watermarks.withIdleness(settings.idleness);
+        }
+        KeyedStream<Trade, String> bySymbol =
+                trades.assignTimestampsAndWatermarks(watermarks)
+                        .uid(MarketNames.TRADE_WATERMARKS)
+                        .name(MarketNames.TRADE_WATERMARKS)
+                        .keyBy(trade -> trade.symbol);
+
+        List<DataStream<Bar>> bars = new ArrayList<>();
+        for (Timeframe tf : settings.timeframes) {
+            SingleOutputStreamOperator<Bar> closed =
+                    bySymbol.window(TumblingEventTimeWindows.of(Duration.ofMillis(tf.millis())))
+                            .sideOutputLateData(MarketState.LATE_TRADES)
+                            .aggregate(new TradeBarAggregate(), new EmitBar(tf))
+                            .uid(MarketNames.bars(tf))
+                            .name(MarketNames.bars(tf));
+            bars.add(closed);
+            String lateUid = MarketNames.LATE_TRADES + "-" + tf.label();
+            deadLetters.add(
+                    closed.getSideOutput(MarketState.LATE_TRADES)
+                            .map(new LateTradeToDeadLetter(tf))
+                            .uid(lateUid)
+                            .name(lateUid));
+        }
+        return bars;
+    }
+
+    private DataStream<MarketBar> indicators(DataStream<Bar> bars) {
+        return bars.keyBy(IndicatorFunction::key)
+                .process(new IndicatorFunction(settings.thresholds))
+                .uid(MarketNames.INDICATORS)
+                .name(MarketNames.INDICATORS);
+    }
+
+    private DataStream<MarketConditions> conditions(
+            DataStream<MarketBar> rows,
+            DataStream<MarketSnapshot> snapshots,
+            StreamExecutionEnvironment env) {
+        String timeframe = settings.conditionsTimeframe.label();
+        DataStream<MarketSnapshot> broadcastInput =
+                snapshots != null
+                        ? snapshots
+                        : env.fromData(
+                                        List.<MarketSnapshot>of(),
+                                        TypeInformation.of(MarketSnapshot.class))
+                                .uid(MarketNames.NO_SNAPSHOTS)
+                                .name(MarketNames.NO_SNAPSHOTS);
+        BroadcastStream<MarketSnapshot> broadcast = broadcastInput.broadcast(MarketState.SNAPSHOTS);
+        return rows.filter(row -> row.bar.timeframe.equals(timeframe))
+                .uid(MarketNames.CONDITIONS_FILTER)
+                .name(MarketNames.CONDITIONS_FILTER)
+                .keyBy(row -> row.bar.symbol)
+                .connect(broadcast)
+                .process(
+                        new ConditionsFunction(
+                                settings.conditionsRules(), settings.conditionsTimeframe))
+                .uid(MarketNames.MARKET_CONDITIONS)
+                .name(MarketNames.MARKET_CONDITIONS);
+    }
+
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> first = streams.get(0);
+        return streams.size() == 1
+                ? first
+                : first.union(streams.subList(1, streams.size()).toArray(new DataStream[0]));
+    }
+
+    private static <T> void attach(DataStream<T> stream, Sink<T> sink, String uid) {
+        if (sink != null) {
+            stream.sinkTo(sink).uid(uid).name(uid);
+        }
+    }
+}

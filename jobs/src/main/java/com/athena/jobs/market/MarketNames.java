@@ -1,0 +1,45 @@
+package com.athena.jobs.market;
+
+import com.athena.common.market.Timeframe;
+
+/**
+ * The uids and names of the market job's operators, sources and sinks. A uid is how a savepoint
+ * finds an operator's state: these strings never change.
+ */
+public final class MarketNames {
+    public static final String JOB_NAME = "athena-market";
+
+    public static final String SOURCE_TRADES = "kafka-trades-source";
+    public static final String SOURCE_BARS = "bars-source";
+    public static final String SOURCE_SNAPSHOTS = "pubsub-snapshots-source";
+    public static final String NO_SNAPSHOTS = "no-snapshots-source";
+
+    public static final String PARSE_TRADES = "parse-trades";
+    public static final String PARSE_BARS = "parse-bars";
+    public static final String PARSE_SNAPSHOTS = "parse-snapshots";
+    public static final String TRADE_WATERMARKS = "trade-watermarks";
+    public static final String LATE_TRADES = "late-trades";
+    public static final String INDICATORS = "indicators";
+    public static final String MARKET_CONDITIONS = "market-conditions";
+    public static final String CONDITIONS_FILTER = "market-conditions-timeframe";
+
+    public static final String SINK_MARKET_DATA = "jdbc-market-data-sink";
+    public static final String SINK_INDICATOR_ANALYTICS = "bigquery-indicators-sink";
+    public static final String SINK_SNAPSHOT_ANALYTICS = "bigquery-market-data-sink";
+    public static final String SINK_CONDITIONS = "firestore-market-conditions-sink";
+    public static final String SINK_DEAD_LETTERS_KAFKA = "kafka-dead-letters-sink";
+    public static final String SINK_DEAD_LETTERS_JDBC = "jdbc-dead-letters-sink";
+
+    /** Dead-letter sources, as stored with each dead letter. */
+    public static final String DLQ_TRADES = "kafka:market.trades";
+
+    public static final String DLQ_SNAPSHOTS = "pubsub:market-snapshots";
+    public static final String DLQ_LATE = "late-trades";
+
+    private MarketNames() {}
+
+    /** The window operator of one timeframe; derived from the timeframe's fixed label. */
+    public static String bars(Timeframe timeframe) {
+        return "bars-" + timeframe.label();
+    }
+}
