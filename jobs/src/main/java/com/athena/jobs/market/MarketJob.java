@@ -166,12 +166,7 @@ public final class MarketJob {
 
         List<DataStream<Bar>> bars = new ArrayList<>();
         for (Timeframe tf : settings.timeframes) {
-            SingleOutputStreamOperator<Bar> closed =
-                    bySymbol.window(TumblingEventTimeWindows.of(Duration.ofMillis(tf.millis())))
-                            .sideOutputLateData(MarketState.LATE_TRADES)
-                            .aggregate(new TradeBarAggregate(), new EmitBar(tf))
-                            .uid(MarketNames.bars(tf))
-                            .name(MarketNames.bars(tf));
+            SingleOutputStreamOperator<Bar> closed = bars(bySymbol, tf);
             bars.add(closed);
             String lateUid = MarketNames.LATE_TRADES + "-" + tf.label();
             deadLetters.add(
@@ -181,6 +176,18 @@ public final class MarketJob {
                             .name(lateUid));
         }
         return bars;
+    }
+
+    /**
+     * The bars of one timeframe: an event-time tumbling window per symbol, aggregated
+     * incrementally, late trades to {@link MarketState#LATE_TRADES}.
+     */
+    static SingleOutputStreamOperator<Bar> bars(KeyedStream<Trade, String> bySymbol, Timeframe tf) {
+        return bySymbol.window(TumblingEventTimeWindows.of(Duration.ofMillis(tf.millis())))
+                .sideOutputLateData(MarketState.LATE_TRADES)
+                .aggregate(new TradeBarAggregate(), new EmitBar(tf))
+                .uid(MarketNames.bars(tf))
+                .name(MarketNames.bars(tf));
     }
 
     private DataStream<MarketBar> indicators(DataStream<Bar> bars) {

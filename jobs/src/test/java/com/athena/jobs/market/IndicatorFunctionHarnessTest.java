@@ -1,0 +1,121 @@
+package com.athena.jobs.market;
+
+import com.athena.common.indicators.IndicatorState;
+import com.athena.common.indicators.IndicatorValues;
+import com.athena.common.indicators.RegimeThresholds;
+import com.athena.common.market.Bar;
+import com.athena.common.market.MarketBar;
+import com.athena.common.market.Timeframe;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link IndicatorFunction} in a harness: indicators advance once per bar per (symbol, timeframe),
+ * a stale bar is refused, and a snapshot/restore continues with identical values.
+ */
+class IndicatorFunctionHarnessTest {
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, Bar, MarketBar> harness()
+            throws Exception {
+        return new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new IndicatorFunction(RegimeThresholds.DEFAULT)),
+                IndicatorFunction::key,
+                Types.STRING);
+    }
+
+    static Bar bar(String symbol, Timeframe tf, int i) {
+        double close = 100 + 10 * Math.sin(i / 7.0) + i * 0.05;
+        return new Bar(
+                symbol,
+                tf.label(),
+                i * tf.millis(),
+                close - 0.5,
+                close + 1,
+                close - 1.5,
+                close,
+                10 + i,
+                3);
+    }
+
+    /** The values a plain IndicatorState gives for the same bars. */
+    private static List<IndicatorValues> expected(String symbol, Timeframe tf, int n) {
+        IndicatorState state = new IndicatorState(tf, RegimeThresholds.DEFAULT);
+        List<IndicatorValues> values = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            IndicatorValues v = new IndicatorValues();
+            state.update(bar(symbol, tf, i), v);
+            values.add(v);
+        }
+        return values;
+    }
+
+    @Test
+    void eachKeyAdvancesOncePerBarAndStaleBarsAreRefused() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 60; i++) {
+                h.processElement(new StreamRecord<>(bar("BTC", Timeframe.M1, i)));
+                h.processElement(new StreamRecord<>(bar("BTC", Timeframe.M5, i)));
+                h.processElement(new StreamRecord<>(bar("ETH", Timeframe.M1, i)));
+                if (i == 40) {
+                    // A repeat of bar 40 and an older bar: neither may advance the indicators.
+                    h.processElement(new StreamRecord<>(bar("BTC", Timeframe.M1, 40)));
+                    h.processElement(new StreamRecord<>(bar("BTC", Timeframe.M1, 12)));
+                }
+            }
+            List<MarketBar> out = h.extractOutputValues();
+            assertThat(out).hasSize(180);
+            List<IndicatorValues> btc1m =
+                    out.stream()
+                            .filter(m -> m.bar.symbol.equals("BTC") && m.bar.timeframe.equals("1m"))
+                            .map(m -> m.indicators)
+                            .toList();
+            assertThat(btc1m).isEqualTo(expected("BTC", Timeframe.M1, 60));
+            List<IndicatorValues> btc5m =
+                    out.stream()
+                            .filter(m -> m.bar.timeframe.equals("5m"))
+                            .map(m -> m.indicators)
+                            .toList();
+            assertThat(btc5m).isEqualTo(expected("BTC", Timeframe.M5, 60));
+            assertThat(btc1m.get(59).ema50).isNotNaN();
+            assertThat(btc1m.get(59).trendDirection).isNotNull();
+            // Three keys of state, and no timers: indicator state lives as long as its symbol.
+            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
+            assertThat(h.numEventTimeTimers()).isZero();
+            assertThat(h.numProcessingTimeTimers()).isZero();
+        }
+    }
+
+    @Test
+    void restoredStateContinuesWithIdenticalValues() throws Exception {
+        OperatorSubtaskState snapshot;
+        try (var h = harness()) {
+            h.open();
+            for (int i = 0; i < 30; i++) {
+                h.processElement(new StreamRecord<>(bar("BTC", Timeframe.H1, i)));
+            }
+            snapshot = h.snapshot(1L, 1L);
+        }
+        try (var restored = harness()) {
+            restored.initializeState(snapshot);
+            restored.open();
+            for (int i = 30; i < 80; i++) {
+                restored.processElement(new StreamRecord<>(bar("BTC", Timeframe.H1, i)));
+            }
+            List<IndicatorValues> after =
+                    restored.extractOutputValues().stream().map(m -> m.indicators).toList();
+            assertThat(after).isEqualTo(expected("BTC", Timeframe.H1, 80).subList(30, 80));
+        }
+    }
+}
