@@ -1,5 +1,6 @@
 package com.athena.jobs;
 
+import com.athena.jobs.demo.DemoMain;
 import com.athena.jobs.ingest.TradeIngestMain;
 import com.athena.jobs.replay.ReplayMain;
 import com.athena.jobs.setup.SetupMain;
@@ -28,6 +29,7 @@ public final class Main {
         JOBS.put("setup", SetupMain::main);
         JOBS.put("produce-trades", ProduceTradesMain::main);
         JOBS.put("replay", ReplayMain::main);
+        JOBS.put("demo", DemoMain::main);
     }
 
     private Main() {}
