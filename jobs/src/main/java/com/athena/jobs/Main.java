@@ -2,6 +2,7 @@ package com.athena.jobs;
 
 import com.athena.jobs.demo.DemoMain;
 import com.athena.jobs.ingest.TradeIngestMain;
+import com.athena.jobs.market.MarketMain;
 import com.athena.jobs.replay.ReplayMain;
 import com.athena.jobs.setup.SetupMain;
 import com.athena.jobs.tools.ProduceTradesMain;
@@ -25,6 +26,7 @@ public final class Main {
     static final Map<String, JobMain> JOBS = new LinkedHashMap<>();
 
     static {
+        JOBS.put("market", MarketMain::main);
         JOBS.put("trade-ingest", TradeIngestMain::main);
         JOBS.put("setup", SetupMain::main);
         JOBS.put("produce-trades", ProduceTradesMain::main);

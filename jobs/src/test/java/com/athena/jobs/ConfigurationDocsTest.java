@@ -1,7 +1,6 @@
 package com.athena.jobs;
 
 import com.athena.common.config.CommonOptions;
-import com.athena.jobs.ingest.TradeIngestMain;
 import com.athena.jobs.market.MarketSettings;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -22,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every typed option of every job is documented in the README's configuration table. */
 class ConfigurationDocsTest {
 
-    static final List<Class<?>> OPTION_CLASSES =
-            List.of(CommonOptions.class, MarketSettings.class, TradeIngestMain.class);
+    static final List<Class<?>> OPTION_CLASSES = List.of(CommonOptions.class, MarketSettings.class);
 
     @Test
     void everyOptionIsInTheReadmeTable() throws Exception {

@@ -35,6 +35,55 @@ public final class CommonOptions {
                     .defaultValue("athena")
                     .withDescription("Consumer group; offsets live in checkpoints, not here.");
 
+    public static final ConfigOption<String> TRADES_TOPIC =
+            ConfigOptions.key("kafka.trades-topic")
+                    .stringType()
+                    .defaultValue("market.trades")
+                    .withDescription("Kafka topic of the JSON trades.");
+
+    public static final ConfigOption<String> SNAPSHOTS_SUBSCRIPTION =
+            ConfigOptions.key("pubsub.snapshots-subscription")
+                    .stringType()
+                    .defaultValue("market-snapshots-sub")
+                    .withDescription("Pub/Sub subscription of the market snapshots.");
+
+    public static final ConfigOption<Integer> PUBSUB_MAX_MESSAGES_PER_PULL =
+            ConfigOptions.key("pubsub.max-messages-per-pull")
+                    .intType()
+                    .defaultValue(100)
+                    .withDescription("Messages per Pub/Sub pull request.");
+
+    public static final ConfigOption<Duration> PUBSUB_PULL_TIMEOUT =
+            ConfigOptions.key("pubsub.pull-timeout")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(15))
+                    .withDescription("Timeout of one Pub/Sub pull request.");
+
+    public static final ConfigOption<Integer> PUBSUB_PULL_RETRIES =
+            ConfigOptions.key("pubsub.pull-retries")
+                    .intType()
+                    .defaultValue(3)
+                    .withDescription("Retries of a failed Pub/Sub pull before the job fails over.");
+
+    public static final ConfigOption<Boolean> BIGQUERY_ENABLED =
+            ConfigOptions.key("sinks.bigquery.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("Write the analytics tables to BigQuery.");
+
+    public static final ConfigOption<Boolean> FIRESTORE_ENABLED =
+            ConfigOptions.key("sinks.firestore.enabled")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription("Write the live documents to Firestore.");
+
+    public static final ConfigOption<Duration> DEFAULT_CHECKPOINT_INTERVAL =
+            ConfigOptions.key("athena.default-checkpoint-interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Checkpoint interval used when the cluster configures none: sinks flush and Pub/Sub acknowledges on checkpoints.");
+
     public static final ConfigOption<Boolean> SOURCE_BOUNDED =
             ConfigOptions.key("source.bounded")
                     .booleanType()

@@ -8,6 +8,7 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.RawRecord;
+import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.indicators.TrendDirection;
@@ -101,14 +102,23 @@ public final class DemoMain {
                         null);
         MarketJob.Sinks sinks =
                 new MarketJob.Sinks(
-                        JdbcSinks.marketData(postgres, CommonOptions.jdbcExecution(config), SOURCE),
-                        null,
-                        null,
-                        null,
                         List.of(
-                                KafkaSinks.deadLetters(kafka, "market.dlq"),
-                                JdbcSinks.deadLetters(
-                                        postgres, CommonOptions.jdbcExecution(config))));
+                                NamedSink.of(
+                                        MarketNames.SINK_MARKET_DATA,
+                                        JdbcSinks.marketData(
+                                                postgres,
+                                                CommonOptions.jdbcExecution(config),
+                                                SOURCE))),
+                        List.of(),
+                        List.of(),
+                        List.of(
+                                NamedSink.of(
+                                        MarketNames.SINK_DEAD_LETTERS_KAFKA,
+                                        KafkaSinks.deadLetters(kafka, "market.dlq")),
+                                NamedSink.of(
+                                        MarketNames.SINK_DEAD_LETTERS_JDBC,
+                                        JdbcSinks.deadLetters(
+                                                postgres, CommonOptions.jdbcExecution(config)))));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(2);
         new MarketJob(sources, sinks, settings).build(env);

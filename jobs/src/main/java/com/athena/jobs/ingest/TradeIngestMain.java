@@ -8,19 +8,11 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.market.TradeParser;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /** Runs the trade ingest job against the configured services. */
 public final class TradeIngestMain {
-
-    public static final ConfigOption<String> TRADES_TOPIC =
-            ConfigOptions.key("kafka.trades-topic")
-                    .stringType()
-                    .defaultValue("market.trades")
-                    .withDescription("Kafka topic of the JSON trades.");
 
     private TradeIngestMain() {}
 
@@ -33,7 +25,7 @@ public final class TradeIngestMain {
         new TradeIngestJob(
                         KafkaSources.raw(
                                 KafkaEndpoint.from(services),
-                                config.get(TRADES_TOPIC),
+                                config.get(CommonOptions.TRADES_TOPIC),
                                 config.get(CommonOptions.KAFKA_GROUP_ID),
                                 config.get(CommonOptions.SOURCE_BOUNDED)),
                         new TradeParser(

@@ -3,6 +3,7 @@ package com.athena.jobs.market;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.IdleAdvancingWatermarks;
+import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.json.RecordParser;
@@ -15,9 +16,9 @@ import com.athena.common.market.Trade;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -45,13 +46,12 @@ public final class MarketJob {
     /** The job's inputs; any may be absent. Bars enter at the indicator stage (replays of bars). */
     public record Sources(Input<Trade> trades, Input<Bar> bars, Input<MarketSnapshot> snapshots) {}
 
-    /** The job's outputs; an absent sink is not attached. */
+    /** The job's outputs; each list may be empty. */
     public record Sinks(
-            Sink<MarketBar> marketData,
-            Sink<MarketBar> indicatorAnalytics,
-            Sink<MarketSnapshot> snapshotAnalytics,
-            Sink<MarketConditions> conditions,
-            List<Sink<DeadLetter>> deadLetters) {}
+            List<NamedSink<MarketBar>> marketData,
+            List<NamedSink<MarketSnapshot>> snapshots,
+            List<NamedSink<MarketConditions>> conditions,
+            List<NamedSink<DeadLetter>> deadLetters) {}
 
     private final Sources sources;
     private final Sinks sinks;
@@ -99,29 +99,16 @@ public final class MarketJob {
                             MarketNames.PARSE_SNAPSHOTS,
                             MarketSnapshot.class,
                             deadLetters);
-            attach(snapshots, sinks.snapshotAnalytics(), MarketNames.SINK_SNAPSHOT_ANALYTICS);
+            attach(snapshots, sinks.snapshots());
         }
 
         DataStream<MarketBar> rows = indicators(union(bars));
-        attach(rows, sinks.marketData(), MarketNames.SINK_MARKET_DATA);
-        attach(rows, sinks.indicatorAnalytics(), MarketNames.SINK_INDICATOR_ANALYTICS);
-        if (sinks.conditions() != null) {
-            attach(
-                    conditions(rows, snapshots, env),
-                    sinks.conditions(),
-                    MarketNames.SINK_CONDITIONS);
+        attach(rows, sinks.marketData());
+        if (!sinks.conditions().isEmpty()) {
+            attach(conditions(rows, snapshots, env), sinks.conditions());
         }
-
-        if (!deadLetters.isEmpty() && sinks.deadLetters() != null) {
-            DataStream<DeadLetter> all = union(deadLetters);
-            List<String> uids =
-                    List.of(
-                            MarketNames.SINK_DEAD_LETTERS_KAFKA,
-                            MarketNames.SINK_DEAD_LETTERS_JDBC);
-            for (int i = 0; i < sinks.deadLetters().size(); i++) {
-                String uid = i < uids.size() ? uids.get(i) : "dead-letters-sink-" + i;
-                attach(all, sinks.deadLetters().get(i), uid);
-            }
+        if (!deadLetters.isEmpty()) {
+            attach(union(deadLetters), sinks.deadLetters());
         }
     }
 
@@ -230,9 +217,12 @@ public final class MarketJob {
                 : first.union(streams.subList(1, streams.size()).toArray(new DataStream[0]));
     }
 
-    private static <T> void attach(DataStream<T> stream, Sink<T> sink, String uid) {
-        if (sink != null) {
-            stream.sinkTo(sink).uid(uid).name(uid);
+    private static <T> void attach(DataStream<T> stream, List<NamedSink<T>> sinks) {
+        for (NamedSink<T> sink : sinks) {
+            DataStreamSink<T> added = stream.sinkTo(sink.sink()).uid(sink.uid()).name(sink.uid());
+            if (sink.parallelism() > 0) {
+                added.setParallelism(sink.parallelism());
+            }
         }
     }
 }

@@ -47,6 +47,12 @@ public final class MarketSettings implements Serializable {
                     .withDescription(
                             "After this long without any trade the watermark follows the wall clock, so bars of a quiet market close; 0 disables (replays).");
 
+    public static final ConfigOption<String> DLQ_TOPIC =
+            ConfigOptions.key("market.dlq-topic")
+                    .stringType()
+                    .defaultValue("market.dlq")
+                    .withDescription("Kafka topic of the market job's dead letters.");
+
     public static final ConfigOption<String> CONDITIONS_TIMEFRAME =
             ConfigOptions.key("market.conditions.timeframe")
                     .stringType()

@@ -3,6 +3,7 @@ package com.athena.jobs.replay;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.LineFileSink;
+import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.NumberedLinesFormat;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.market.Bar;
@@ -41,6 +42,9 @@ import java.util.Set;
 public final class ReplayMain {
     static final String USAGE =
             "usage: replay indicators --input FILE --format bars|trades --symbol SYM --timeframe 1m|5m|15m|1h|1d --out OUT.csv";
+
+    static final String CSV_SINK = "replay-csv-sink";
+    static final String REJECTS_SINK = "replay-rejects-sink";
 
     private ReplayMain() {}
 
@@ -141,13 +145,18 @@ public final class ReplayMain {
                                 null);
         MarketJob.Sinks sinks =
                 new MarketJob.Sinks(
-                        new LineFileSink<MarketBar>(out, IndicatorCsv.HEADER, IndicatorCsv::format),
-                        null,
-                        null,
-                        null,
                         List.of(
-                                new LineFileSink<DeadLetter>(
-                                        rejects, null, d -> d.origin + "\t" + d.reason)));
+                                NamedSink.of(
+                                        CSV_SINK,
+                                        new LineFileSink<MarketBar>(
+                                                out, IndicatorCsv.HEADER, IndicatorCsv::format))),
+                        List.of(),
+                        List.of(),
+                        List.of(
+                                NamedSink.of(
+                                        REJECTS_SINK,
+                                        new LineFileSink<DeadLetter>(
+                                                rejects, null, d -> d.origin + "\t" + d.reason))));
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         // One symbol and one timeframe are one key: a single subtask keeps the rows in time order.

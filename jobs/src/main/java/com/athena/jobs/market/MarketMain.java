@@ -1,0 +1,140 @@
+package com.athena.jobs.market;
+
+import com.athena.common.bigquery.BigQueryEndpoint;
+import com.athena.common.bigquery.BigQuerySink;
+import com.athena.common.bigquery.MarketBarRows;
+import com.athena.common.bigquery.MarketSnapshotRows;
+import com.athena.common.config.CommonOptions;
+import com.athena.common.config.ServiceEnvironment;
+import com.athena.common.connectors.JdbcEndpoint;
+import com.athena.common.connectors.JdbcSinks;
+import com.athena.common.connectors.KafkaEndpoint;
+import com.athena.common.connectors.KafkaSinks;
+import com.athena.common.connectors.KafkaSources;
+import com.athena.common.connectors.PubSubEndpoint;
+import com.athena.common.connectors.RawPubSubMessages;
+import com.athena.common.connectors.RawRecord;
+import com.athena.common.firestore.FirestoreSink;
+import com.athena.common.firestore.MarketConditionsDocuments;
+import com.athena.common.flink.NamedSink;
+import com.athena.common.flink.SourceFactory;
+import com.athena.common.market.MarketBar;
+import com.athena.common.market.MarketConditions;
+import com.athena.common.market.MarketSnapshot;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the market job against the configured services: Kafka trades and Pub/Sub snapshots in;
+ * TimescaleDB, BigQuery, Firestore and the dead-letter outputs out. Only parses configuration and
+ * builds the real connectors; {@link MarketJob} builds the graph.
+ */
+public final class MarketMain {
+    private static final Logger LOG = LoggerFactory.getLogger(MarketMain.class);
+
+    /** The {@code source} column of the rows this job writes. */
+    static final String ROW_SOURCE = "market-job";
+
+    private MarketMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Configuration config = CommonOptions.fromArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            // Sinks flush and Pub/Sub acknowledges only on checkpoints.
+            env.enableCheckpointing(
+                    config.get(CommonOptions.DEFAULT_CHECKPOINT_INTERVAL).toMillis());
+            LOG.warn(
+                    "No checkpointing configured; using {}",
+                    config.get(CommonOptions.DEFAULT_CHECKPOINT_INTERVAL));
+        }
+        build(config, ServiceEnvironment.load()).build(env);
+        env.execute(MarketNames.JOB_NAME);
+    }
+
+    /** The job wired to the real connectors named by the configuration and the services env. */
+    static MarketJob build(Configuration config, ServiceEnvironment services) throws Exception {
+        MarketSettings settings = new MarketSettings(config);
+        KafkaEndpoint kafka = KafkaEndpoint.from(services);
+        PubSubEndpoint pubsub = PubSubEndpoint.from(services);
+        JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
+        JdbcExecutionOptions jdbc = CommonOptions.jdbcExecution(config);
+        String subscription = config.get(CommonOptions.SNAPSHOTS_SUBSCRIPTION);
+
+        MarketJob.Sources sources =
+                new MarketJob.Sources(
+                        new MarketJob.Input<>(
+                                SourceFactory.of(
+                                        KafkaSources.raw(
+                                                kafka,
+                                                config.get(CommonOptions.TRADES_TOPIC),
+                                                config.get(CommonOptions.KAFKA_GROUP_ID),
+                                                config.get(CommonOptions.SOURCE_BOUNDED)),
+                                        TypeInformation.of(RawRecord.class)),
+                                settings.tradeParser::parse,
+                                MarketNames.DLQ_TRADES),
+                        null,
+                        new MarketJob.Input<>(
+                                SourceFactory.legacy(
+                                        pubsub.source(
+                                                subscription,
+                                                new RawPubSubMessages(subscription),
+                                                config.get(
+                                                        CommonOptions.PUBSUB_MAX_MESSAGES_PER_PULL),
+                                                config.get(CommonOptions.PUBSUB_PULL_TIMEOUT),
+                                                config.get(CommonOptions.PUBSUB_PULL_RETRIES)),
+                                        TypeInformation.of(RawRecord.class)),
+                                settings.snapshotParser::parse,
+                                MarketNames.DLQ_SNAPSHOTS));
+
+        List<NamedSink<MarketBar>> bars = new ArrayList<>();
+        List<NamedSink<MarketSnapshot>> snapshots = new ArrayList<>();
+        List<NamedSink<MarketConditions>> conditions = new ArrayList<>();
+        bars.add(
+                NamedSink.of(
+                        MarketNames.SINK_MARKET_DATA,
+                        JdbcSinks.marketData(timescale, jdbc, ROW_SOURCE)));
+        if (config.get(CommonOptions.BIGQUERY_ENABLED)) {
+            BigQueryEndpoint bigquery = BigQueryEndpoint.from(services);
+            bars.add(
+                    NamedSink.of(
+                            MarketNames.SINK_INDICATOR_ANALYTICS,
+                            BigQuerySink.builder(bigquery, new MarketBarRows()).build()));
+            snapshots.add(
+                    NamedSink.of(
+                            MarketNames.SINK_SNAPSHOT_ANALYTICS,
+                            BigQuerySink.builder(bigquery, new MarketSnapshotRows()).build()));
+        }
+        if (config.get(CommonOptions.FIRESTORE_ENABLED)) {
+            conditions.add(
+                    NamedSink.of(
+                            MarketNames.SINK_CONDITIONS,
+                            new FirestoreSink<>(
+                                    com.athena.common.connectors.FirestoreEndpoint.from(services),
+                                    new MarketConditionsDocuments())));
+        }
+        MarketJob.Sinks sinks =
+                new MarketJob.Sinks(
+                        bars,
+                        snapshots,
+                        conditions,
+                        List.of(
+                                NamedSink.of(
+                                        MarketNames.SINK_DEAD_LETTERS_KAFKA,
+                                        KafkaSinks.deadLetters(
+                                                kafka, config.get(MarketSettings.DLQ_TOPIC))),
+                                NamedSink.of(
+                                        MarketNames.SINK_DEAD_LETTERS_JDBC,
+                                        JdbcSinks.deadLetters(timescale, jdbc))));
+        return new MarketJob(sources, sinks, settings);
+    }
+}
