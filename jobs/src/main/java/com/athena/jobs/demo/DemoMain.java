@@ -7,12 +7,11 @@ import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
+import com.athena.common.connectors.MarketDataRows;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.indicators.IndicatorValues;
-import com.athena.common.indicators.TrendDirection;
-import com.athena.common.indicators.VolatilityRegime;
 import com.athena.common.market.Bar;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
@@ -244,65 +243,9 @@ public final class DemoMain {
 
     private static List<MarketBar> rows(JdbcEndpoint postgres, Timeframe tf, boolean lastOnly)
             throws SQLException {
-        String sql =
-                "SELECT extract(epoch from ts) * 1000, open, high, low, close, volume, trade_count, ema_9, ema_21, ema_50, ema_200,"
-                        + " rsi_14, macd, macd_signal, macd_histogram, bb_upper, bb_middle, bb_lower, atr_14, trend_direction, volatility_regime"
-                        + " FROM market_data WHERE source = ? AND symbol = ? AND timeframe = ? ORDER BY ts "
-                        + (lastOnly ? "DESC LIMIT 1" : "");
-        List<MarketBar> rows = new ArrayList<>();
-        try (Connection c = postgres.open();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, SOURCE);
-            ps.setString(2, SYMBOL);
-            ps.setString(3, tf.label());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Bar b =
-                            new Bar(
-                                    SYMBOL,
-                                    tf.label(),
-                                    (long) rs.getDouble(1),
-                                    rs.getDouble(2),
-                                    rs.getDouble(3),
-                                    rs.getDouble(4),
-                                    rs.getDouble(5),
-                                    rs.getDouble(6),
-                                    rs.getLong(7));
-                    IndicatorValues v = new IndicatorValues();
-                    v.ema9 = nullable(rs, 8);
-                    v.ema21 = nullable(rs, 9);
-                    v.ema50 = nullable(rs, 10);
-                    v.ema200 = nullable(rs, 11);
-                    v.rsi14 = nullable(rs, 12);
-                    v.macd = nullable(rs, 13);
-                    v.macdSignal = nullable(rs, 14);
-                    v.macdHistogram = nullable(rs, 15);
-                    v.bbUpper = nullable(rs, 16);
-                    v.bbMiddle = nullable(rs, 17);
-                    v.bbLower = nullable(rs, 18);
-                    v.atr14 = nullable(rs, 19);
-                    String trend = rs.getString(20);
-                    String vol = rs.getString(21);
-                    v.trendDirection =
-                            trend == null
-                                    ? null
-                                    : TrendDirection.valueOf(
-                                            trend.toUpperCase(java.util.Locale.ROOT));
-                    v.volatilityRegime =
-                            vol == null
-                                    ? null
-                                    : VolatilityRegime.valueOf(
-                                            vol.toUpperCase(java.util.Locale.ROOT));
-                    rows.add(new MarketBar(b, v));
-                }
-            }
+        try (Connection c = postgres.open()) {
+            return MarketDataRows.read(c, SYMBOL, tf.label(), SOURCE, lastOnly ? 1 : 0);
         }
-        return rows;
-    }
-
-    private static double nullable(ResultSet rs, int column) throws SQLException {
-        double value = rs.getDouble(column);
-        return rs.wasNull() ? Double.NaN : value;
     }
 
     private static void say(String message) {
