@@ -183,6 +183,7 @@ final class MarketFixture {
                     .get(30, TimeUnit.SECONDS);
         }
         List<String> badPayloads = new ArrayList<>(bad.keySet());
+        int nextBad = 0;
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(
                         kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
@@ -191,13 +192,14 @@ final class MarketFixture {
                         new ProducerRecord<>(tradesTopic, btc.get(i).symbol, json(btc.get(i))));
                 producer.send(
                         new ProducerRecord<>(tradesTopic, eth.get(i).symbol, json(eth.get(i))));
-                if (i % 300 == 0 && i / 300 < badPayloads.size()) {
+                // Bad records interleaved with the good ones, the rest at the end.
+                if (i % 50 == 0 && nextBad < badPayloads.size()) {
                     producer.send(
-                            new ProducerRecord<>(tradesTopic, "bad", badPayloads.get(i / 300)));
+                            new ProducerRecord<>(tradesTopic, "bad", badPayloads.get(nextBad++)));
                 }
             }
-            for (int j = btc.size() / 300 + 1; j < badPayloads.size(); j++) {
-                producer.send(new ProducerRecord<>(tradesTopic, "bad", badPayloads.get(j)));
+            while (nextBad < badPayloads.size()) {
+                producer.send(new ProducerRecord<>(tradesTopic, "bad", badPayloads.get(nextBad++)));
             }
             producer.flush();
         }
