@@ -12,14 +12,15 @@ import java.util.Map;
  * Maps a {@link MarketBar} (a closed bar with its indicators) to a row of the BigQuery table {@code
  * market_indicators}; indicators not warmed up yet (NaN) are NULL.
  *
- * <p>The seeds define no BigQuery table for bars, so this one is ours: see {@link #DDL}.
+ * <p>The seeds define no BigQuery table for bars, so this one is ours: see {@code
+ * sql/bigquery/market_indicators.sql}.
  */
 public final class MarketBarRows implements BigQueryRowMapper<MarketBar> {
     private static final long serialVersionUID = 1L;
 
     public static final String TABLE = "market_indicators";
 
-    /** The columns of {@link #DDL}, in order. */
+    /** The columns of {@code sql/bigquery/market_indicators.sql}, in order. */
     public static final List<String> COLUMNS =
             List.of(
                     "symbol",
@@ -45,39 +46,6 @@ public final class MarketBarRows implements BigQueryRowMapper<MarketBar> {
                     "atr_14",
                     "trend_direction",
                     "volatility_regime");
-
-    /**
-     * The table's DDL, for {@code sql/bigquery}. Partitioned by day and clustered like the seed's
-     * tables, so that the usual query (one symbol and timeframe over a time range) scans little.
-     */
-    public static final String DDL =
-            "CREATE TABLE IF NOT EXISTS athena_agent.market_indicators (\n"
-                    + "  symbol STRING NOT NULL,\n"
-                    + "  timeframe STRING NOT NULL,\n"
-                    + "  timestamp TIMESTAMP NOT NULL,  -- bar open time (UTC)\n"
-                    + "  open FLOAT64 NOT NULL,\n"
-                    + "  high FLOAT64 NOT NULL,\n"
-                    + "  low FLOAT64 NOT NULL,\n"
-                    + "  close FLOAT64 NOT NULL,\n"
-                    + "  volume FLOAT64 NOT NULL,\n"
-                    + "  trade_count INT64 NOT NULL,\n"
-                    + "  ema_9 FLOAT64,\n"
-                    + "  ema_21 FLOAT64,\n"
-                    + "  ema_50 FLOAT64,\n"
-                    + "  ema_200 FLOAT64,\n"
-                    + "  rsi_14 FLOAT64,\n"
-                    + "  macd FLOAT64,\n"
-                    + "  macd_signal FLOAT64,\n"
-                    + "  macd_histogram FLOAT64,\n"
-                    + "  bb_upper FLOAT64,\n"
-                    + "  bb_middle FLOAT64,\n"
-                    + "  bb_lower FLOAT64,\n"
-                    + "  atr_14 FLOAT64,\n"
-                    + "  trend_direction STRING,  -- up, down, sideways; NULL until EMA 50 warms up\n"
-                    + "  volatility_regime STRING  -- low, normal, high; NULL until ATR 14 warms up\n"
-                    + ")\n"
-                    + "PARTITION BY DATE(timestamp)\n"
-                    + "CLUSTER BY symbol, timeframe;\n";
 
     @Override
     public String table(MarketBar b) {

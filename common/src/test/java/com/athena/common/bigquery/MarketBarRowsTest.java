@@ -113,16 +113,4 @@ class MarketBarRowsTest {
                 .isEqualTo("market_indicators:BTC-USD:1h:" + OPEN)
                 .hasSizeLessThanOrEqualTo(128);
     }
-
-    @Test
-    void ddlDeclaresEveryColumnAndThePartitioning() {
-        for (String column : MarketBarRows.COLUMNS) {
-            assertThat(MarketBarRows.DDL).containsPattern("\\n  " + column + " [A-Z0-9]+");
-        }
-        assertThat(MarketBarRows.DDL)
-                .contains("CREATE TABLE IF NOT EXISTS athena_agent.market_indicators (")
-                .contains("PARTITION BY DATE(timestamp)")
-                .contains("CLUSTER BY symbol, timeframe;");
-        assertThat(MarketBarRows.DDL.split("\\n  [a-z_0-9]+ [A-Z0-9]+")).hasSize(24);
-    }
 }
