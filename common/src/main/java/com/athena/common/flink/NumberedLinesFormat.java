@@ -15,19 +15,31 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads a text file as {@link RawRecord}s whose origin is {@code file:line}, skipping the header
- * line, so that a replay can report bad rows by line number. Files are not split, which keeps the
- * numbering exact.
+ * line (CSV) or not (JSON lines), so that a replay can report bad rows by line number. Blank lines
+ * are skipped. Files are not split, which keeps the numbering exact.
  */
 public final class NumberedLinesFormat extends SimpleStreamFormat<RawRecord> {
     private static final long serialVersionUID = 1L;
 
     private final String fileLabel;
+    private final boolean hasHeader;
 
     /**
+     * A file whose first line is a header.
+     *
      * @param fileLabel how the file is named in origins and messages
      */
     public NumberedLinesFormat(String fileLabel) {
+        this(fileLabel, true);
+    }
+
+    /**
+     * @param fileLabel how the file is named in origins and messages
+     * @param hasHeader whether the first line is a header to skip
+     */
+    public NumberedLinesFormat(String fileLabel, boolean hasHeader) {
         this.fileLabel = fileLabel;
+        this.hasHeader = hasHeader;
     }
 
     @Override
@@ -47,7 +59,7 @@ public final class NumberedLinesFormat extends SimpleStreamFormat<RawRecord> {
                         return null;
                     }
                     line++;
-                } while (line == 1 || text.isBlank());
+                } while ((hasHeader && line == 1) || text.isBlank());
                 return new RawRecord(text, fileLabel + ":" + line, 0L);
             }
 

@@ -1,0 +1,149 @@
+package com.athena.common.connectors;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
+import org.apache.flink.connector.jdbc.internal.JdbcOutputFormat;
+import org.apache.flink.connector.jdbc.internal.JdbcOutputSerializer;
+import org.apache.flink.connector.jdbc.internal.executor.JdbcBatchStatementExecutor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.util.function.SerializableFunction;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Like {@link JdbcUpsertSink}, but for several tables over one connection: each element is routed
+ * to one of several upsert statements, each batched with last-wins de-duplication per key, and a
+ * flush executes every statement's batch in the order the routes are given.
+ *
+ * <p>One connection per writer matters where the database serves few connections (the local WASM
+ * TimescaleDB serves one at a time). At-least-once with idempotent upserts, like {@link
+ * JdbcUpsertSink}.
+ */
+public final class JdbcRoutedUpsertSink<T> implements Sink<T> {
+    private static final long serialVersionUID = 1L;
+
+    /** One target statement: its SQL, how to bind an element, and the element's upsert key. */
+    public record Route<T>(
+            String sql, JdbcStatementBuilder<T> binder, SerializableFunction<T, Object> key)
+            implements Serializable {}
+
+    private final JdbcEndpoint endpoint;
+    private final JdbcExecutionOptions options;
+    private final List<Route<T>> routes;
+    private final SerializableFunction<T, Integer> router;
+
+    /**
+     * @param router the index in {@code routes} of an element's statement
+     */
+    public JdbcRoutedUpsertSink(
+            JdbcEndpoint endpoint,
+            JdbcExecutionOptions options,
+            List<Route<T>> routes,
+            SerializableFunction<T, Integer> router) {
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("no routes");
+        }
+        this.endpoint = endpoint;
+        this.options = options;
+        this.routes = new ArrayList<>(routes);
+        this.router = router;
+    }
+
+    @Override
+    @SuppressWarnings("deprecation")
+    public SinkWriter<T> createWriter(InitContext context) throws IOException {
+        List<Route<T>> targets = routes;
+        SerializableFunction<T, Integer> route = router;
+        JdbcOutputFormat<T, T, RoutedExecutor<T>> format =
+                new JdbcOutputFormat<>(
+                        new SimpleJdbcConnectionProvider(endpoint.connectionOptions()),
+                        options,
+                        () -> new RoutedExecutor<>(targets, route));
+        format.open(
+                JdbcOutputSerializer.of(
+                        context.<T>createInputSerializer(), context.isObjectReuseEnabled()));
+        return new Writer<>(format, context.metricGroup().counter(JdbcUpsertSink.METRIC_FLUSHES));
+    }
+
+    /** One last-wins batch per route, executed in route order. */
+    static final class RoutedExecutor<T> implements JdbcBatchStatementExecutor<T> {
+        private final List<LastWinsBatchExecutor<T>> executors = new ArrayList<>();
+        private final SerializableFunction<T, Integer> router;
+
+        RoutedExecutor(List<Route<T>> routes, SerializableFunction<T, Integer> router) {
+            for (Route<T> r : routes) {
+                executors.add(new LastWinsBatchExecutor<>(r.sql(), r.key()::apply, r.binder()));
+            }
+            this.router = router;
+        }
+
+        @Override
+        public void prepareStatements(Connection connection) throws SQLException {
+            for (LastWinsBatchExecutor<T> e : executors) {
+                e.prepareStatements(connection);
+            }
+        }
+
+        @Override
+        public void addToBatch(T record) throws SQLException {
+            executors.get(router.apply(record)).addToBatch(record);
+        }
+
+        @Override
+        public void executeBatch() throws SQLException {
+            // Each executor clears its batch only on success, so a retry resends what failed.
+            for (LastWinsBatchExecutor<T> e : executors) {
+                e.executeBatch();
+            }
+        }
+
+        @Override
+        public void closeStatements() throws SQLException {
+            for (LastWinsBatchExecutor<T> e : executors) {
+                e.closeStatements();
+            }
+        }
+
+        int pending() {
+            int n = 0;
+            for (LastWinsBatchExecutor<T> e : executors) {
+                n += e.pending();
+            }
+            return n;
+        }
+    }
+
+    private static final class Writer<T> implements SinkWriter<T> {
+        private final JdbcOutputFormat<T, T, RoutedExecutor<T>> format;
+        private final Counter flushes;
+
+        Writer(JdbcOutputFormat<T, T, RoutedExecutor<T>> format, Counter flushes) {
+            this.format = format;
+            this.flushes = flushes;
+        }
+
+        @Override
+        public void write(T element, Context context) throws IOException {
+            format.writeRecord(element);
+        }
+
+        @Override
+        public void flush(boolean endOfInput) throws IOException {
+            format.flush();
+            flushes.inc();
+        }
+
+        @Override
+        public void close() {
+            format.close();
+        }
+    }
+}
