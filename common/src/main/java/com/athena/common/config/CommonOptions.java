@@ -4,6 +4,7 @@ import org.apache.flink.api.java.utils.ParameterTool;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 
 import java.time.Duration;
@@ -112,9 +113,17 @@ public final class CommonOptions {
 
     private CommonOptions() {}
 
-    /** Reads {@code --key value} arguments into a configuration. */
+    /**
+     * Reads {@code --key value} arguments into a configuration, with the savepoint discipline of
+     * {@code flink-conf/config.yaml} (every operator names its uid; no Kryo) as defaults, so that
+     * local runs and tests hold the jobs to the same rules as the cluster.
+     */
     public static Configuration fromArgs(String[] args) {
-        return Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
+        Configuration config = new Configuration();
+        config.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+        config.set(PipelineOptions.GENERIC_TYPES, false);
+        config.addAll(Configuration.fromMap(ParameterTool.fromArgs(args).toMap()));
+        return config;
     }
 
     /** The JDBC batching options. */

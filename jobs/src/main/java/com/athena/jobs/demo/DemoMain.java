@@ -85,7 +85,7 @@ public final class DemoMain {
         ProduceTradesMain.main(
                 new String[] {"--input", input.toString(), "--topic", topic, "--symbol", SYMBOL});
 
-        Configuration config = new Configuration();
+        Configuration config = CommonOptions.fromArgs(new String[0]);
         config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
         MarketSettings settings = new MarketSettings(config);
         MarketJob.Sources sources =

@@ -1,5 +1,6 @@
 package com.athena.jobs.replay;
 
+import com.athena.common.config.CommonOptions;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.LineFileSink;
@@ -111,7 +112,7 @@ public final class ReplayMain {
             java.nio.file.Path out,
             java.nio.file.Path rejects)
             throws Exception {
-        Configuration config = new Configuration();
+        Configuration config = CommonOptions.fromArgs(new String[0]);
         config.set(MarketSettings.TIMEFRAMES, timeframe.label());
         config.set(MarketSettings.CONDITIONS_TIMEFRAME, timeframe.label());
         // A file says nothing about the wall clock: no quiet advance, no idleness.

@@ -1,5 +1,6 @@
 package com.athena.jobs.market;
 
+import com.athena.common.config.CommonOptions;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSources;
@@ -143,7 +144,7 @@ final class MarketFixture {
     }
 
     Configuration config() {
-        Configuration config = new Configuration();
+        Configuration config = CommonOptions.fromArgs(new String[0]);
         config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
         return config;
     }
