@@ -1,0 +1,103 @@
+package com.athena.common.connectors;
+
+import com.athena.common.config.ServiceEnvironment;
+import com.athena.common.config.ServiceEnvironments;
+
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JdbcEndpointTest {
+
+    @TempDir Path emptyDirectory;
+
+    @ParameterizedTest
+    @CsvSource({
+        "jdbc:postgresql://h:5432/db, jdbc:postgresql://h:5432/db?reWriteBatchedInserts=true",
+        "jdbc:postgresql://h/db?sslmode=disable, jdbc:postgresql://h/db?sslmode=disable&reWriteBatchedInserts=true",
+        "jdbc:postgresql://h/db?a=1&b=2, jdbc:postgresql://h/db?a=1&b=2&reWriteBatchedInserts=true",
+        // an explicit setting, either way, is kept as it is
+        "jdbc:postgresql://h/db?reWriteBatchedInserts=false, jdbc:postgresql://h/db?reWriteBatchedInserts=false",
+        "jdbc:postgresql://h/db?a=1&reWriteBatchedInserts=true, jdbc:postgresql://h/db?a=1&reWriteBatchedInserts=true",
+    })
+    void batchRewriteIsAddedUnlessSetExplicitly(String url, String expected) {
+        assertThat(JdbcEndpoint.withBatchRewrite(url)).isEqualTo(expected);
+        assertThat(new JdbcEndpoint(url, "u", "p").url()).isEqualTo(expected);
+    }
+
+    @Test
+    void connectionOptionsCarryUrlDriverAndCredentials() {
+        JdbcConnectionOptions options =
+                new JdbcEndpoint("jdbc:postgresql://h/db", "athena", "s3cret").connectionOptions();
+        assertThat(options.getDbURL())
+                .isEqualTo("jdbc:postgresql://h/db?reWriteBatchedInserts=true");
+        assertThat(options.getDriverName()).isEqualTo("org.postgresql.Driver");
+        assertThat(options.getUsername()).contains("athena");
+        assertThat(options.getPassword()).contains("s3cret");
+    }
+
+    @Test
+    void missingPasswordIsEmptyAndUrlAndUserAreRequired() {
+        assertThat(
+                        new JdbcEndpoint("jdbc:postgresql://h/db", "u", null)
+                                .connectionOptions()
+                                .getPassword())
+                .contains("");
+        assertThatThrownBy(() -> new JdbcEndpoint(null, "u", "p"))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("url");
+        assertThatThrownBy(() -> new JdbcEndpoint("jdbc:postgresql://h/db", null, "p"))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("user");
+    }
+
+    @Test
+    void toStringShowsUrlAndUserButNotThePassword() {
+        String text = new JdbcEndpoint("jdbc:postgresql://h/db", "athena", "s3cret").toString();
+        assertThat(text)
+                .isEqualTo(
+                        "JdbcEndpoint{jdbc:postgresql://h/db?reWriteBatchedInserts=true, user=athena}")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
+    void postgresAndTimescaleReadTheirOwnKeys() {
+        ServiceEnvironment env =
+                ServiceEnvironments.load(
+                        Map.of(
+                                "POSTGRES_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/athena",
+                                "POSTGRES_USER", "athena",
+                                "POSTGRES_PASSWORD", "pw",
+                                "TIMESCALEDB_JDBC_URL", "jdbc:postgresql://127.0.0.1:5433/postgres",
+                                "TIMESCALEDB_USER", "postgres"),
+                        emptyDirectory);
+        JdbcEndpoint postgres = JdbcEndpoint.postgres(env);
+        JdbcEndpoint timescale = JdbcEndpoint.timescale(env);
+        assertThat(postgres.url())
+                .isEqualTo("jdbc:postgresql://127.0.0.1:5432/athena?reWriteBatchedInserts=true");
+        assertThat(postgres.user()).isEqualTo("athena");
+        assertThat(postgres.connectionOptions().getPassword()).contains("pw");
+        assertThat(timescale.url())
+                .isEqualTo("jdbc:postgresql://127.0.0.1:5433/postgres?reWriteBatchedInserts=true");
+        assertThat(timescale.user()).isEqualTo("postgres");
+        assertThat(timescale.connectionOptions().getPassword()).contains("");
+    }
+
+    @Test
+    void missingUrlNamesTheKey() {
+        ServiceEnvironment env =
+                ServiceEnvironments.load(Map.of("POSTGRES_USER", "u"), emptyDirectory);
+        assertThatThrownBy(() -> JdbcEndpoint.postgres(env))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("POSTGRES_JDBC_URL is not set");
+    }
+}
