@@ -47,7 +47,13 @@ public final class ServiceEnvironment {
         Optional<Path> file = locate(processEnv, workingDirectory);
         Map<String, String> merged = new HashMap<>();
         file.ifPresent(path -> merged.putAll(read(path)));
-        merged.putAll(processEnv);
+        // A variable set but empty counts as unset, so it does not hide the file's value.
+        processEnv.forEach(
+                (key, value) -> {
+                    if (value != null && !value.isBlank()) {
+                        merged.put(key, value);
+                    }
+                });
         return new ServiceEnvironment(merged, file);
     }
 
@@ -113,6 +119,11 @@ public final class ServiceEnvironment {
                                                 + " (it writes "
                                                 + DEFAULT_RELATIVE_FILE
                                                 + ")"));
+    }
+
+    /** Every key and value, file and process environment merged. */
+    public Map<String, String> all() {
+        return values;
     }
 
     /** The env file that was read, if one was found. */

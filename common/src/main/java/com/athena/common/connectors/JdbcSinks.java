@@ -72,20 +72,7 @@ public final class JdbcSinks {
         ps.setDouble(7, b.close);
         ps.setDouble(8, b.volume);
         ps.setLong(9, b.tradeCount);
-        double[] values = {
-            v.ema9,
-            v.ema21,
-            v.ema50,
-            v.ema200,
-            v.rsi14,
-            v.macd,
-            v.macdSignal,
-            v.macdHistogram,
-            v.bbUpper,
-            v.bbMiddle,
-            v.bbLower,
-            v.atr14
-        };
+        double[] values = v.toArray();
         for (int i = 0; i < values.length; i++) {
             setNullable(ps, 10 + i, values[i]);
         }

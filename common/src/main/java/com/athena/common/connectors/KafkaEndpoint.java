@@ -4,6 +4,7 @@ import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.config.ServiceKeys;
 
 import java.io.Serializable;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -34,7 +35,7 @@ public final class KafkaEndpoint implements Serializable {
                     if (key.startsWith(PROPERTY_PREFIX)) {
                         props.put(
                                 key.substring(PROPERTY_PREFIX.length())
-                                        .toLowerCase()
+                                        .toLowerCase(Locale.ROOT)
                                         .replace('_', '.'),
                                 value);
                     }
@@ -42,9 +43,9 @@ public final class KafkaEndpoint implements Serializable {
         return new KafkaEndpoint(env.require(ServiceKeys.KAFKA_BOOTSTRAP_SERVERS), props);
     }
 
-    /** The cluster named by the services env and the process environment. */
+    /** The cluster named by the services env (its file and the process environment). */
     public static KafkaEndpoint from(ServiceEnvironment env) {
-        return from(env, System.getenv());
+        return from(env, env.all());
     }
 
     public String bootstrapServers() {

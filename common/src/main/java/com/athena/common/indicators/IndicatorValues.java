@@ -58,6 +58,27 @@ public class IndicatorValues {
         volatilityRegime = other.volatilityRegime;
     }
 
+    /**
+     * The twelve numbers in the order of the tables and files: ema_9, ema_21, ema_50, ema_200,
+     * rsi_14, macd, macd_signal, macd_histogram, bb_upper, bb_middle, bb_lower, atr_14.
+     */
+    public double[] toArray() {
+        return new double[] {
+            ema9,
+            ema21,
+            ema50,
+            ema200,
+            rsi14,
+            macd,
+            macdSignal,
+            macdHistogram,
+            bbUpper,
+            bbMiddle,
+            bbLower,
+            atr14
+        };
+    }
+
     /** A new holder with the same values. */
     public IndicatorValues copy() {
         IndicatorValues c = new IndicatorValues();

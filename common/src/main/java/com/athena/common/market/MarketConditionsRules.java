@@ -69,6 +69,9 @@ public final class MarketConditionsRules implements Serializable {
             c.trendDurationHours = (barClose - c.trendSince) / 3_600_000.0;
         }
         applySnapshot(c, snapshot);
+        if (snapshot != null) {
+            c.timestamp = Math.max(c.timestamp, snapshot.timestamp);
+        }
         return c;
     }
 

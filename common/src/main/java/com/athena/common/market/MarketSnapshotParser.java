@@ -11,6 +11,8 @@ import java.io.Serializable;
 public final class MarketSnapshotParser implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    static final long MAX_EXACT_COUNT = (1L << 53) - 1;
+
     private final long maxFutureMillis;
 
     public MarketSnapshotParser(long maxFutureMillis) {
@@ -89,6 +91,10 @@ public final class MarketSnapshotParser implements Serializable {
         }
         if (d != Math.rint(d)) {
             throw new InvalidRecordException(field + " must be a whole number");
+        }
+        // Beyond 2^53 a JSON number no longer holds an exact whole count.
+        if (d > MAX_EXACT_COUNT) {
+            throw new InvalidRecordException(field + " is above " + MAX_EXACT_COUNT);
         }
         return d.longValue();
     }

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -52,7 +53,8 @@ public final class SchemaMigrator {
         try (Stream<Path> listing = Files.list(directory)) {
             files =
                     listing.filter(p -> p.getFileName().toString().matches("V\\d+__.*\\.sql"))
-                            .sorted()
+                            // By version number: V10 comes after V2 whatever the padding.
+                            .sorted(Comparator.comparingLong(SchemaMigrator::version))
                             .toList();
         }
         List<Migration> result = new ArrayList<>();
@@ -63,6 +65,11 @@ public final class SchemaMigrator {
                             Files.readString(file, StandardCharsets.UTF_8)));
         }
         return result;
+    }
+
+    static long version(Path file) {
+        String name = file.getFileName().toString();
+        return Long.parseLong(name.substring(1, name.indexOf("__")));
     }
 
     /** Splits a script on semicolons that end a line, outside dollar-quoted bodies. */

@@ -3,7 +3,6 @@ package com.athena.common.connectors;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.config.ServiceEnvironments;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,9 +75,6 @@ class KafkaEndpointTest {
     }
 
     @Test
-    @Disabled(
-            "BUG (reported): KafkaEndpoint.from lower-cases names with the default locale"
-                    + " (KafkaEndpoint.java:37); under tr-TR 'CONFIG' becomes 'confıg'")
     void propertyNamesDoNotDependOnTheDefaultLocale() {
         Locale saved = Locale.getDefault();
         try {

@@ -17,20 +17,7 @@ class IndicatorStateTest {
         for (int i = 0; i < 250; i++) {
             double close = 1000 + 10 * Math.sin(i / 7.0) + i * 0.1;
             state.update(close - 0.5, close + 1, close - 1, close, out);
-            double[] v = {
-                out.ema9,
-                out.ema21,
-                out.ema50,
-                out.ema200,
-                out.rsi14,
-                out.macd,
-                out.macdSignal,
-                out.macdHistogram,
-                out.bbUpper,
-                out.bbMiddle,
-                out.bbLower,
-                out.atr14
-            };
+            double[] v = out.toArray();
             for (int k = 0; k < v.length; k++) {
                 if (first[k] < 0 && !Double.isNaN(v[k])) {
                     first[k] = i;

@@ -4,7 +4,6 @@ import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.indicators.TrendDirection;
 import com.athena.common.indicators.VolatilityRegime;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -243,9 +242,6 @@ class MarketConditionsRulesTest {
     }
 
     @Test
-    @Disabled(
-            "BUG (reported): onBar ignores the snapshot's time (MarketConditionsRules.java:49),"
-                    + " although MarketConditions.timestamp is the newest input that shaped the view")
     void firstBarAfterANewerSnapshotTakesTheSnapshotTime() {
         long snapshotTime = T0 + HOUR + 5 * 60_000L;
         MarketConditions c =

@@ -2,7 +2,6 @@ package com.athena.common.market;
 
 import com.athena.common.json.InvalidRecordException;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -191,9 +190,6 @@ class MarketSnapshotParserTest {
     }
 
     @Test
-    @Disabled(
-            "BUG (reported): counts beyond the long range are clamped to Long.MAX_VALUE"
-                    + " (MarketSnapshotParser.java:93) instead of being rejected")
     void activeAddressesBeyondTheLongRangeAreRejected() {
         assertThatThrownBy(() -> parse("\"btc_price\": 1, \"active_addresses_btc\": 1e20"))
                 .isInstanceOf(InvalidRecordException.class)

@@ -2,7 +2,6 @@ package com.athena.common.sql;
 
 import com.athena.common.sql.SchemaMigrator.Migration;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -144,9 +143,6 @@ class SchemaMigratorTest {
     }
 
     @Test
-    @Disabled(
-            "BUG (reported): read sorts file names as text (SchemaMigrator.java:55), so the"
-                    + " accepted name V10__ runs before V2__")
     void readsUnpaddedVersionsInNumericOrder(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("V10__ten.sql"), "SELECT 10;\n");
         Files.writeString(dir.resolve("V2__two.sql"), "SELECT 2;\n");

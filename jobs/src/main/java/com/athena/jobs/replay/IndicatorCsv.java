@@ -28,20 +28,7 @@ public final class IndicatorCsv {
         number(line, b.low).append(',');
         number(line, b.close).append(',');
         number(line, b.volume).append(',');
-        double[] values = {
-            v.ema9,
-            v.ema21,
-            v.ema50,
-            v.ema200,
-            v.rsi14,
-            v.macd,
-            v.macdSignal,
-            v.macdHistogram,
-            v.bbUpper,
-            v.bbMiddle,
-            v.bbLower,
-            v.atr14
-        };
+        double[] values = v.toArray();
         for (double value : values) {
             number(line, value).append(',');
         }

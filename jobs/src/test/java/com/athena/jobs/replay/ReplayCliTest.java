@@ -115,20 +115,7 @@ class ReplayCliTest {
             assertThat(Double.parseDouble(r[3])).isEqualTo(bar.open);
             assertThat(Double.parseDouble(r[6])).isEqualTo(bar.close);
             assertThat(Double.parseDouble(r[7])).isEqualTo(bar.volume);
-            double[] expected = {
-                v.ema9,
-                v.ema21,
-                v.ema50,
-                v.ema200,
-                v.rsi14,
-                v.macd,
-                v.macdSignal,
-                v.macdHistogram,
-                v.bbUpper,
-                v.bbMiddle,
-                v.bbLower,
-                v.atr14
-            };
+            double[] expected = v.toArray();
             for (int k = 0; k < expected.length; k++) {
                 if (Double.isNaN(expected[k])) {
                     assertThat(r[8 + k]).as("row %d column %d", i, 8 + k).isEmpty();
