@@ -6,6 +6,7 @@ import com.athena.jobs.market.MarketMain;
 import com.athena.jobs.replay.ReplayMain;
 import com.athena.jobs.setup.SetupMain;
 import com.athena.jobs.tools.ProduceTradesMain;
+import com.athena.jobs.treasury.TreasuryMain;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,6 +29,7 @@ public final class Main {
     static {
         JOBS.put("market", MarketMain::main);
         JOBS.put("trade-ingest", TradeIngestMain::main);
+        JOBS.put("treasury", TreasuryMain::main);
         JOBS.put("setup", SetupMain::main);
         JOBS.put("produce-trades", ProduceTradesMain::main);
         JOBS.put("replay", ReplayMain::main);

@@ -12,48 +12,14 @@ import java.util.UUID;
 /**
  * The treasury's BigQuery rows: {@code treasury_snapshots} with exactly seed 001's columns, and
  * {@code cost_tracking}, whose columns the seeds only imply ({@code timestamp, cost_type, amount}
- * in seed 001's queries, {@code operation, details, daily_total} in its cost record): see {@link
- * #COST_TRACKING_DDL}.
+ * in seed 001's queries, {@code operation, details, daily_total} in its cost record). The tables'
+ * DDL is in {@code sql/bigquery/treasury_snapshots.sql} and {@code sql/bigquery/cost_tracking.sql}.
  */
 public final class TreasuryRows {
     public static final String SNAPSHOTS_TABLE = "treasury_snapshots";
     public static final String COSTS_TABLE = "cost_tracking";
 
-    /** Seed 001's DDL of {@code treasury_snapshots}. */
-    public static final String TREASURY_SNAPSHOTS_DDL =
-            "CREATE TABLE IF NOT EXISTS athena_agent.treasury_snapshots (\n"
-                    + "  timestamp TIMESTAMP NOT NULL,\n"
-                    + "  agent_id STRING NOT NULL,\n"
-                    + "  balance_usd FLOAT64 NOT NULL,\n"
-                    + "  daily_burn_rate FLOAT64,\n"
-                    + "  days_until_bankruptcy FLOAT64,\n"
-                    + "  emotional_state STRING,\n"
-                    + "  confidence_level FLOAT64,\n"
-                    + "  risk_tolerance FLOAT64,\n"
-                    + "  survival_mode_active BOOL,\n"
-                    + "  significant_events JSON\n"
-                    + ")\n"
-                    + "PARTITION BY DATE(timestamp)\n"
-                    + "CLUSTER BY emotional_state;\n";
-
-    /** Ours, after the seed's usage; partitioned by day, clustered by cost type (seed 001). */
-    public static final String COST_TRACKING_DDL =
-            "CREATE TABLE IF NOT EXISTS athena_agent.cost_tracking (\n"
-                    + "  timestamp TIMESTAMP NOT NULL,\n"
-                    + "  agent_id STRING NOT NULL,\n"
-                    + "  event_id STRING NOT NULL,\n"
-                    + "  cost_type STRING NOT NULL,  -- llm_cost, api_cost or the producer's\n"
-                    + "  operation STRING,           -- llm_call, api_call\n"
-                    + "  amount FLOAT64 NOT NULL,    -- USD\n"
-                    + "  model STRING,\n"
-                    + "  input_tokens INT64,\n"
-                    + "  output_tokens INT64,\n"
-                    + "  daily_total FLOAT64,        -- the day's cost including this one\n"
-                    + "  details JSON\n"
-                    + ")\n"
-                    + "PARTITION BY DATE(timestamp)\n"
-                    + "CLUSTER BY cost_type, agent_id;\n";
-
+    /** The columns of {@code sql/bigquery/treasury_snapshots.sql}, in order. */
     public static final List<String> SNAPSHOT_COLUMNS =
             List.of(
                     "timestamp",
@@ -67,6 +33,7 @@ public final class TreasuryRows {
                     "survival_mode_active",
                     "significant_events");
 
+    /** The columns of {@code sql/bigquery/cost_tracking.sql}, in order. */
     public static final List<String> COST_COLUMNS =
             List.of(
                     "timestamp",

@@ -125,9 +125,9 @@ public final class TreasuryEngine implements Serializable {
         }
         while (true) {
             long close = s.openDay == NONE ? Long.MAX_VALUE : closeTime(s.openDay);
-            boolean closeDue = inclusive ? close <= time : close < time;
+            boolean closeDue = s.openDay != NONE && (inclusive ? close <= time : close < time);
             long change = nextMarketChange(s, market);
-            boolean changeDue = change <= time;
+            boolean changeDue = change != Long.MAX_VALUE && change <= time;
             if (closeDue && (!changeDue || close <= change)) {
                 closeDay(s);
                 evaluateClose(s, out);

@@ -33,16 +33,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The replay CLI: runs the production market graph over a file in a local MiniCluster and writes
- * one CSV row per bar.
+ * The replay CLI: runs a production graph over a file in a local MiniCluster: the market graph (one
+ * CSV row per bar) or the treasury graph ({@link TreasuryReplay}: one CSV row per agent and day).
  *
  * <pre>
  * replay indicators --input FILE --format bars|trades --symbol SYM --timeframe TF --out OUT.csv
+ * replay treasury --input EVENTS.jsonl --out SNAPSHOTS.csv
  * </pre>
  */
 public final class ReplayMain {
     static final String USAGE =
-            "usage: replay indicators --input FILE --format bars|trades --symbol SYM --timeframe 1m|5m|15m|1h|1d --out OUT.csv";
+            "usage: replay indicators --input FILE --format bars|trades --symbol SYM --timeframe 1m|5m|15m|1h|1d --out OUT.csv\n"
+                    + "       replay treasury --input EVENTS.jsonl --out SNAPSHOTS.csv";
 
     static final String CSV_SINK = "replay-csv-sink";
     static final String REJECTS_SINK = "replay-rejects-sink";
@@ -63,8 +65,12 @@ public final class ReplayMain {
 
     /** Runs a replay; returns the exit status. Bad rows are reported on {@code err}. */
     public static int run(String[] args, PrintStream err) throws Exception {
+        if (args.length > 0 && args[0].equals("treasury")) {
+            return TreasuryReplay.run(java.util.Arrays.copyOfRange(args, 1, args.length), err);
+        }
         if (args.length == 0 || !args[0].equals("indicators")) {
-            throw new IllegalArgumentException("the first argument must be 'indicators'");
+            throw new IllegalArgumentException(
+                    "the first argument must be 'indicators' or 'treasury'");
         }
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
         ReplayArgs a =

@@ -1,0 +1,315 @@
+package com.athena.jobs.treasury;
+
+import com.athena.common.connectors.RawRecord;
+import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.NamedSink;
+import com.athena.common.flink.ParseOrDeadLetter;
+import com.athena.common.flink.SourceFactory;
+import com.athena.common.json.RecordParser;
+import com.athena.common.market.MarketSnapshot;
+import com.athena.common.treasury.CostRecord;
+import com.athena.common.treasury.DailyCost;
+import com.athena.common.treasury.TreasuryEvent;
+import com.athena.common.treasury.TreasuryInput;
+import com.athena.common.treasury.TreasuryRow;
+import com.athena.common.treasury.TreasurySnapshot;
+import com.athena.common.treasury.TreasuryTransition;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The treasury job: cost events (Pub/Sub) and balance events (Kafka) become per-agent treasury
+ * state in event time; market snapshots (Pub/Sub, broadcast) drive the market-crash override.
+ * Snapshots, transitions, costs and daily costs go to Firestore, BigQuery, TimescaleDB and Kafka;
+ * bad input and unusable late balance reports become dead letters.
+ *
+ * <pre>
+ * costs ──parse──watermarks─┐
+ * balances ─parse─watermarks┼─union─keyBy(agent_id)─┐
+ * (mixed file: parse, split)┘                       ├─ treasury (keyed, broadcast state) ─► outputs
+ * snapshots ─parse─watermarks─broadcast────────────┘
+ * </pre>
+ *
+ * <p>It takes its sources and sinks in the constructor, so production, tests and replays run the
+ * same graph; {@link #build} adds it to an environment.
+ */
+public final class TreasuryJob {
+
+    /** A raw input and how to parse it. */
+    public record Input<T>(
+            SourceFactory<RawRecord> source, RecordParser<T> parser, String deadLetterSource) {}
+
+    /**
+     * The job's inputs; any may be absent. {@code mixed} carries events and snapshots in one input
+     * (replays of a JSON-lines file).
+     */
+    public record Sources(
+            Input<TreasuryEvent> costs,
+            Input<TreasuryEvent> balances,
+            Input<MarketSnapshot> snapshots,
+            Input<TreasuryInput> mixed) {}
+
+    /**
+     * The job's outputs; each list may be empty.
+     *
+     * @param treasury every snapshot (Firestore {@code agent_data_treasury})
+     * @param history day closes and snapshots with transitions, with a known balance (BigQuery
+     *     {@code treasury_snapshots})
+     * @param dayCloses day-close snapshots sorted by agent then day at the end of input (bounded
+     *     runs: the replay's CSV); run at parallelism 1
+     * @param transitions Kafka {@code agent.transitions}, Firestore {@code agent_data_system_logs}
+     * @param costs every applied cost (BigQuery {@code cost_tracking})
+     * @param dailyCosts Firestore {@code agent_data_costs}
+     * @param timescale the rows of every TimescaleDB table (history, costs, metrics, dead letters)
+     * @param deadLetters Kafka {@code treasury.dlq}
+     */
+    public record Sinks(
+            List<NamedSink<TreasurySnapshot>> treasury,
+            List<NamedSink<TreasurySnapshot>> history,
+            List<NamedSink<TreasurySnapshot>> dayCloses,
+            List<NamedSink<TreasuryTransition>> transitions,
+            List<NamedSink<CostRecord>> costs,
+            List<NamedSink<DailyCost>> dailyCosts,
+            List<NamedSink<TreasuryRow>> timescale,
+            List<NamedSink<DeadLetter>> deadLetters) {}
+
+    private final Sources sources;
+    private final Sinks sinks;
+    private final TreasurySettings settings;
+
+    public TreasuryJob(Sources sources, Sinks sinks, TreasurySettings settings) {
+        this.sources = sources;
+        this.sinks = sinks;
+        this.settings = settings;
+    }
+
+    /** Adds the job's graph to the environment. */
+    public void build(StreamExecutionEnvironment env) {
+        List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
+        List<DataStream<TreasuryEvent>> events = new ArrayList<>();
+        List<DataStream<MarketSnapshot>> snapshots = new ArrayList<>();
+
+        if (sources.costs() != null) {
+            events.add(
+                    withWatermarks(
+                            parse(
+                                    env,
+                                    sources.costs(),
+                                    TreasuryNames.SOURCE_COSTS,
+                                    TreasuryNames.PARSE_COSTS,
+                                    TreasuryEvent.class,
+                                    deadLetters),
+                            TreasuryNames.WATERMARKS_COSTS));
+        }
+        if (sources.balances() != null) {
+            events.add(
+                    withWatermarks(
+                            parse(
+                                    env,
+                                    sources.balances(),
+                                    TreasuryNames.SOURCE_BALANCES,
+                                    TreasuryNames.PARSE_BALANCES,
+                                    TreasuryEvent.class,
+                                    deadLetters),
+                            TreasuryNames.WATERMARKS_BALANCES));
+        }
+        if (sources.snapshots() != null) {
+            snapshots.add(
+                    parse(
+                            env,
+                            sources.snapshots(),
+                            TreasuryNames.SOURCE_SNAPSHOTS,
+                            TreasuryNames.PARSE_SNAPSHOTS,
+                            MarketSnapshot.class,
+                            deadLetters));
+        }
+        if (sources.mixed() != null) {
+            SingleOutputStreamOperator<TreasuryInput> mixed =
+                    parse(
+                            env,
+                            sources.mixed(),
+                            TreasuryNames.SOURCE_MIXED,
+                            TreasuryNames.PARSE_MIXED,
+                            TreasuryInput.class,
+                            deadLetters);
+            events.add(
+                    withWatermarks(
+                            mixed.filter(in -> in.event != null)
+                                    .uid(TreasuryNames.SPLIT_MIXED_EVENTS)
+                                    .name(TreasuryNames.SPLIT_MIXED_EVENTS)
+                                    .map(in -> in.event, TypeInformation.of(TreasuryEvent.class))
+                                    .uid(TreasuryNames.SPLIT_MIXED_EVENTS + "-map")
+                                    .name(TreasuryNames.SPLIT_MIXED_EVENTS),
+                            TreasuryNames.WATERMARKS_MIXED));
+            snapshots.add(
+                    mixed.filter(in -> in.snapshot != null)
+                            .uid(TreasuryNames.SPLIT_MIXED_SNAPSHOTS)
+                            .name(TreasuryNames.SPLIT_MIXED_SNAPSHOTS)
+                            .map(in -> in.snapshot, TypeInformation.of(MarketSnapshot.class))
+                            .uid(TreasuryNames.SPLIT_MIXED_SNAPSHOTS + "-map")
+                            .name(TreasuryNames.SPLIT_MIXED_SNAPSHOTS));
+        }
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("The treasury job needs an event source");
+        }
+
+        SingleOutputStreamOperator<TreasurySnapshot> treasury =
+                treasury(union(events), broadcastSnapshots(env, snapshots));
+        DataStream<TreasuryTransition> transitions =
+                treasury.getSideOutput(TreasuryJobState.TRANSITIONS);
+        DataStream<CostRecord> costs = treasury.getSideOutput(TreasuryJobState.COSTS);
+        DataStream<DailyCost> dailyCosts = treasury.getSideOutput(TreasuryJobState.DAILY_COSTS);
+        deadLetters.add(treasury.getSideOutput(TreasuryJobState.REJECTED));
+
+        attach(treasury, sinks.treasury());
+        attach(transitions, sinks.transitions());
+        attach(costs, sinks.costs());
+        attach(dailyCosts, sinks.dailyCosts());
+
+        DataStream<TreasurySnapshot> history = null;
+        if (!sinks.history().isEmpty() || !sinks.timescale().isEmpty()) {
+            // BigQuery's balance_usd is NOT NULL: history needs a known balance.
+            history =
+                    treasury.filter(s -> s.isHistory() && !Double.isNaN(s.balanceUsd))
+                            .uid(TreasuryNames.HISTORY_FILTER)
+                            .name(TreasuryNames.HISTORY_FILTER);
+            attach(history, sinks.history());
+        }
+        if (!sinks.dayCloses().isEmpty()) {
+            attach(
+                    treasury.filter(s -> TreasurySnapshot.DAY_CLOSE.equals(s.snapshotType))
+                            .uid(TreasuryNames.DAY_CLOSE_FILTER)
+                            .name(TreasuryNames.DAY_CLOSE_FILTER)
+                            .keyBy(s -> 0, Types.INT)
+                            .process(new SortedDayCloses())
+                            .uid(TreasuryNames.SORT_DAY_CLOSES)
+                            .name(TreasuryNames.SORT_DAY_CLOSES)
+                            .setParallelism(1),
+                    sinks.dayCloses());
+        }
+
+        DataStream<DeadLetter> allDeadLetters = union(deadLetters);
+        attach(allDeadLetters, sinks.deadLetters());
+        if (!sinks.timescale().isEmpty()) {
+            DataStream<TreasuryRow> rows =
+                    history.map(TreasuryRow::snapshot, TypeInformation.of(TreasuryRow.class))
+                            .uid(TreasuryNames.ROWS_SNAPSHOTS)
+                            .name(TreasuryNames.ROWS_SNAPSHOTS)
+                            .union(
+                                    treasury.flatMap(
+                                                    (TreasurySnapshot s,
+                                                            org.apache.flink.util.Collector<
+                                                                            TreasuryRow>
+                                                                    out) ->
+                                                            TreasuryRow.metrics(s)
+                                                                    .forEach(out::collect),
+                                                    TypeInformation.of(TreasuryRow.class))
+                                            .uid(TreasuryNames.ROWS_METRICS)
+                                            .name(TreasuryNames.ROWS_METRICS),
+                                    costs.map(
+                                                    TreasuryRow::cost,
+                                                    TypeInformation.of(TreasuryRow.class))
+                                            .uid(TreasuryNames.ROWS_COSTS)
+                                            .name(TreasuryNames.ROWS_COSTS),
+                                    allDeadLetters
+                                            .map(
+                                                    TreasuryRow::deadLetter,
+                                                    TypeInformation.of(TreasuryRow.class))
+                                            .uid(TreasuryNames.ROWS_DEAD_LETTERS)
+                                            .name(TreasuryNames.ROWS_DEAD_LETTERS));
+            attach(rows, sinks.timescale());
+        }
+    }
+
+    private SingleOutputStreamOperator<TreasurySnapshot> treasury(
+            DataStream<TreasuryEvent> events, BroadcastStream<MarketSnapshot> snapshots) {
+        return events.keyBy(e -> e.agentId, Types.STRING)
+                .connect(snapshots)
+                .process(
+                        new TreasuryFunction(
+                                settings.rules, settings.dedupTtl, settings.signalRetention),
+                        TypeInformation.of(TreasurySnapshot.class))
+                .uid(TreasuryNames.TREASURY)
+                .name(TreasuryNames.TREASURY);
+    }
+
+    /**
+     * The snapshots, with watermarks of their own: the treasury operator's watermark is the least
+     * of both inputs', so the override is known up to the watermark (idleness keeps a quiet
+     * snapshot feed from holding the treasury back). Without snapshots, an empty input whose
+     * end-of-input watermark holds nothing back.
+     */
+    private BroadcastStream<MarketSnapshot> broadcastSnapshots(
+            StreamExecutionEnvironment env, List<DataStream<MarketSnapshot>> snapshots) {
+        DataStream<MarketSnapshot> input;
+        if (snapshots.isEmpty()) {
+            input =
+                    env.fromData(
+                                    List.<MarketSnapshot>of(),
+                                    TypeInformation.of(MarketSnapshot.class))
+                            .uid(TreasuryNames.NO_SNAPSHOTS)
+                            .name(TreasuryNames.NO_SNAPSHOTS);
+        } else {
+            input =
+                    union(snapshots)
+                            .assignTimestampsAndWatermarks(
+                                    settings.<MarketSnapshot>watermarks(
+                                            (s, previous) -> s.timestamp))
+                            .uid(TreasuryNames.WATERMARKS_SNAPSHOTS)
+                            .name(TreasuryNames.WATERMARKS_SNAPSHOTS);
+        }
+        return input.broadcast(TreasuryJobState.CRASH_SIGNALS);
+    }
+
+    private DataStream<TreasuryEvent> withWatermarks(DataStream<TreasuryEvent> events, String uid) {
+        return events.assignTimestampsAndWatermarks(
+                        settings.<TreasuryEvent>watermarks((e, previous) -> e.timestamp))
+                .uid(uid)
+                .name(uid);
+    }
+
+    private static <T> SingleOutputStreamOperator<T> parse(
+            StreamExecutionEnvironment env,
+            Input<T> input,
+            String sourceUid,
+            String parseUid,
+            Class<T> type,
+            List<DataStream<DeadLetter>> deadLetters) {
+        SingleOutputStreamOperator<T> parsed =
+                input.source()
+                        .create(env, sourceUid)
+                        .uid(sourceUid)
+                        .process(
+                                new ParseOrDeadLetter<>(input.deadLetterSource(), input.parser()),
+                                TypeInformation.of(type))
+                        .uid(parseUid)
+                        .name(parseUid);
+        deadLetters.add(parsed.getSideOutput(ParseOrDeadLetter.DEAD_LETTERS));
+        return parsed;
+    }
+
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> first = streams.get(0);
+        return streams.size() == 1
+                ? first
+                : first.union(streams.subList(1, streams.size()).toArray(new DataStream[0]));
+    }
+
+    private static <T> void attach(DataStream<T> stream, List<NamedSink<T>> sinks) {
+        for (NamedSink<T> sink : sinks) {
+            DataStreamSink<T> added = stream.sinkTo(sink.sink()).uid(sink.uid()).name(sink.uid());
+            if (sink.parallelism() > 0) {
+                added.setParallelism(sink.parallelism());
+            }
+        }
+    }
+}

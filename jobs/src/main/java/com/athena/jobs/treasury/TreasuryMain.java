@@ -1,0 +1,177 @@
+package com.athena.jobs.treasury;
+
+import com.athena.common.bigquery.BigQueryEndpoint;
+import com.athena.common.bigquery.BigQuerySink;
+import com.athena.common.bigquery.TreasuryRows;
+import com.athena.common.config.CommonOptions;
+import com.athena.common.config.ServiceEnvironment;
+import com.athena.common.connectors.FirestoreEndpoint;
+import com.athena.common.connectors.JdbcEndpoint;
+import com.athena.common.connectors.KafkaEndpoint;
+import com.athena.common.connectors.KafkaSinks;
+import com.athena.common.connectors.KafkaSources;
+import com.athena.common.connectors.PubSubEndpoint;
+import com.athena.common.connectors.RawPubSubMessages;
+import com.athena.common.connectors.RawRecord;
+import com.athena.common.connectors.TreasuryJdbcSinks;
+import com.athena.common.connectors.TreasuryKafkaSinks;
+import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.firestore.FirestoreSink;
+import com.athena.common.firestore.FirestoreSinkOptions;
+import com.athena.common.firestore.TreasuryDocuments;
+import com.athena.common.flink.NamedSink;
+import com.athena.common.flink.SourceFactory;
+import com.athena.common.treasury.CostRecord;
+import com.athena.common.treasury.DailyCost;
+import com.athena.common.treasury.TreasurySnapshot;
+import com.athena.common.treasury.TreasuryTransition;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the treasury job against the configured services: Pub/Sub {@code agent-costs}, Kafka {@code
+ * treasury.events} and Pub/Sub {@code market-snapshots} in; Firestore, BigQuery, TimescaleDB, Kafka
+ * {@code agent.transitions} and dead letters out. Only parses configuration and builds the real
+ * connectors; {@link TreasuryJob} builds the graph.
+ */
+public final class TreasuryMain {
+    private static final Logger LOG = LoggerFactory.getLogger(TreasuryMain.class);
+
+    private TreasuryMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Configuration config = CommonOptions.fromArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            // Sinks flush and Pub/Sub acknowledges only on checkpoints.
+            env.enableCheckpointing(
+                    config.get(CommonOptions.DEFAULT_CHECKPOINT_INTERVAL).toMillis());
+            LOG.warn(
+                    "No checkpointing configured; using {}",
+                    config.get(CommonOptions.DEFAULT_CHECKPOINT_INTERVAL));
+        }
+        build(config, ServiceEnvironment.load()).build(env);
+        env.execute(TreasuryNames.JOB_NAME);
+    }
+
+    /** The job wired to the real connectors named by the configuration and the services env. */
+    static TreasuryJob build(Configuration config, ServiceEnvironment services) throws IOException {
+        TreasurySettings settings = new TreasurySettings(config);
+        KafkaEndpoint kafka = KafkaEndpoint.from(services);
+        PubSubEndpoint pubsub = PubSubEndpoint.from(services);
+        JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
+        String costs = config.get(TreasurySettings.COSTS_SUBSCRIPTION);
+        String snapshots = config.get(TreasurySettings.SNAPSHOTS_SUBSCRIPTION);
+
+        TreasuryJob.Sources sources =
+                new TreasuryJob.Sources(
+                        new TreasuryJob.Input<>(
+                                pubsub(pubsub, costs, config),
+                                settings.eventParser,
+                                TreasuryNames.DLQ_COSTS),
+                        new TreasuryJob.Input<>(
+                                SourceFactory.of(
+                                        KafkaSources.raw(
+                                                kafka,
+                                                config.get(TreasurySettings.EVENTS_TOPIC),
+                                                config.get(CommonOptions.KAFKA_GROUP_ID),
+                                                config.get(CommonOptions.SOURCE_BOUNDED)),
+                                        TypeInformation.of(RawRecord.class)),
+                                settings.eventParser,
+                                TreasuryNames.DLQ_BALANCES),
+                        new TreasuryJob.Input<>(
+                                pubsub(pubsub, snapshots, config),
+                                settings.snapshotParser::parse,
+                                TreasuryNames.DLQ_SNAPSHOTS),
+                        null);
+
+        List<NamedSink<TreasurySnapshot>> treasury = new ArrayList<>();
+        List<NamedSink<TreasurySnapshot>> history = new ArrayList<>();
+        List<NamedSink<TreasuryTransition>> transitions = new ArrayList<>();
+        List<NamedSink<CostRecord>> costRows = new ArrayList<>();
+        List<NamedSink<DailyCost>> dailyCosts = new ArrayList<>();
+        transitions.add(
+                NamedSink.of(
+                        TreasuryNames.SINK_TRANSITIONS_KAFKA,
+                        TreasuryKafkaSinks.transitions(
+                                kafka,
+                                config.get(TreasurySettings.TRANSITIONS_TOPIC),
+                                settings.transitionsDelivery,
+                                TreasuryNames.JOB_NAME + "-transitions")));
+        if (config.get(CommonOptions.FIRESTORE_ENABLED)) {
+            FirestoreEndpoint firestore = FirestoreEndpoint.from(services);
+            FirestoreSinkOptions options =
+                    FirestoreSinkOptions.builder()
+                            .minInterval(settings.firestoreMinInterval)
+                            .build();
+            treasury.add(
+                    NamedSink.of(
+                            TreasuryNames.SINK_TREASURY_FIRESTORE,
+                            new FirestoreSink<>(
+                                    firestore, new TreasuryDocuments.Treasury(), options)));
+            dailyCosts.add(
+                    NamedSink.of(
+                            TreasuryNames.SINK_COSTS_FIRESTORE,
+                            new FirestoreSink<>(
+                                    firestore, new TreasuryDocuments.Costs(), options)));
+            transitions.add(
+                    NamedSink.of(
+                            TreasuryNames.SINK_LOGS_FIRESTORE,
+                            new FirestoreSink<>(
+                                    firestore, new TreasuryDocuments.SystemLogs(), options)));
+        }
+        if (config.get(CommonOptions.BIGQUERY_ENABLED)) {
+            BigQueryEndpoint bigquery = BigQueryEndpoint.from(services);
+            history.add(
+                    NamedSink.of(
+                            TreasuryNames.SINK_SNAPSHOTS_BIGQUERY,
+                            BigQuerySink.builder(bigquery, new TreasuryRows.Snapshots()).build()));
+            costRows.add(
+                    NamedSink.of(
+                            TreasuryNames.SINK_COSTS_BIGQUERY,
+                            BigQuerySink.builder(bigquery, new TreasuryRows.Costs()).build()));
+        }
+        TreasuryJob.Sinks sinks =
+                new TreasuryJob.Sinks(
+                        treasury,
+                        history,
+                        List.of(),
+                        transitions,
+                        costRows,
+                        dailyCosts,
+                        // One connection: TreasuryJdbcSinks routes every table through it.
+                        List.of(
+                                new NamedSink<>(
+                                        TreasuryNames.SINK_TIMESCALE,
+                                        TreasuryJdbcSinks.timescale(
+                                                timescale, CommonOptions.jdbcExecution(config)),
+                                        1)),
+                        List.<NamedSink<DeadLetter>>of(
+                                NamedSink.of(
+                                        TreasuryNames.SINK_DEAD_LETTERS_KAFKA,
+                                        KafkaSinks.deadLetters(
+                                                kafka, config.get(TreasurySettings.DLQ_TOPIC)))));
+        return new TreasuryJob(sources, sinks, settings);
+    }
+
+    private static SourceFactory<RawRecord> pubsub(
+            PubSubEndpoint pubsub, String subscription, Configuration config) throws IOException {
+        return SourceFactory.legacy(
+                pubsub.source(
+                        subscription,
+                        new RawPubSubMessages(subscription),
+                        config.get(CommonOptions.PUBSUB_MAX_MESSAGES_PER_PULL),
+                        config.get(CommonOptions.PUBSUB_PULL_TIMEOUT),
+                        config.get(CommonOptions.PUBSUB_PULL_RETRIES)),
+                TypeInformation.of(RawRecord.class));
+    }
+}
