@@ -47,6 +47,13 @@ public class MarketConditions {
     /** Open time of the first bar of the current trend direction, epoch millis. */
     public long trendSince;
 
+    /**
+     * Open time of the bar of {@link #timeframe} this view was last derived from, epoch millis, so
+     * a reader can tell which bar the levels describe. Added after release v1: views restored from
+     * a v1 savepoint hold null here until their next bar (POJO schema evolution).
+     */
+    public Long barOpenTime;
+
     public MarketConditions() {}
 
     @Override
@@ -61,6 +68,7 @@ public class MarketConditions {
                 && Double.compare(trendConfidence, m.trendConfidence) == 0
                 && Double.compare(trendDurationHours, m.trendDurationHours) == 0
                 && trendSince == m.trendSince
+                && Objects.equals(barOpenTime, m.barOpenTime)
                 && Objects.equals(symbol, m.symbol)
                 && Objects.equals(timeframe, m.timeframe)
                 && Objects.equals(volatilityLevel, m.volatilityLevel)

@@ -45,6 +45,7 @@ public final class MarketConditionsRules implements Serializable {
         MarketConditions c = new MarketConditions();
         c.symbol = bar.bar.symbol;
         c.timeframe = timeframe.label();
+        c.barOpenTime = bar.bar.openTime;
         long barClose = bar.bar.openTime + timeframe.millis();
         c.timestamp = Math.max(barClose, previous == null ? Long.MIN_VALUE : previous.timestamp);
 
@@ -156,6 +157,7 @@ public final class MarketConditionsRules implements Serializable {
         c.trendConfidence = o.trendConfidence;
         c.trendDurationHours = o.trendDurationHours;
         c.trendSince = o.trendSince;
+        c.barOpenTime = o.barOpenTime;
         return c;
     }
 }
