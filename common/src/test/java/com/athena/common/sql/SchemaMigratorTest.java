@@ -136,10 +136,15 @@ class SchemaMigratorTest {
         assertThat(migrations)
                 .filteredOn(Migration::timescaleOnly)
                 .hasSizeGreaterThan(1)
+                // The extension, a hypertable, or TimescaleDB's chunk and policy API (V004).
                 .allSatisfy(
                         m ->
                                 assertThat(m.sql())
-                                        .containsAnyOf("timescaledb", "create_hypertable("));
+                                        .containsAnyOf(
+                                                "timescaledb",
+                                                "create_hypertable(",
+                                                "set_chunk_time_interval(",
+                                                "_policy("));
     }
 
     @Test
