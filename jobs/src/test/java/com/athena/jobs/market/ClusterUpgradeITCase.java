@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -128,11 +129,15 @@ class ClusterUpgradeITCase {
                         "false");
 
         AtomicInteger sent = new AtomicInteger();
+        // The first third goes out at once; the rest waits until v1 writes rows, then trickles
+        // in while v1 stops and v2 starts.
+        CountDownLatch v1Writes = new CountDownLatch(1);
         CompletableFuture<Void> producing =
-                CompletableFuture.runAsync(() -> produce(kafka, topic, trades, sent));
+                CompletableFuture.runAsync(() -> produce(kafka, topic, trades, sent, v1Writes));
         try {
             String v1 = submit(cliEnv, jar, null, jobArgs, List.of());
             waitFor("first rows of v1", () -> count(postgres, symbol) > 20);
+            v1Writes.countDown();
             assertThat(sent.get()).as("still producing when v1 stops").isLessThan(TRADES);
 
             Result stop =
@@ -149,6 +154,15 @@ class ClusterUpgradeITCase {
                     Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(stop.output);
             assertThat(path.find()).as(stop.output).isTrue();
 
+            // The savepoint's indicator state, as bin/state prints it for an operator.
+            Result state =
+                    run(WAIT, Map.of(), "bin/state", path.group(1), "indicators", jar.toString());
+            assertThat(state.exit).as("bin/state:\n%s", state.output).isZero();
+            assertThat(state.output)
+                    .startsWith("symbol,timeframe,bar_count,last_open_time,ema_9")
+                    .contains(symbol + ",1m,")
+                    .contains(symbol + ",5m,");
+
             // v2: the same graph from the savepoint with another sink configuration; state
             // must map completely (no --allowNonRestoredState).
             String v2 =
@@ -159,7 +173,7 @@ class ClusterUpgradeITCase {
                             jobArgs,
                             List.of("--jdbc.batch-size", "50", "--jdbc.batch-interval", "500ms"));
             producing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-            produce(kafka, topic, List.of(closer), sent);
+            produce(kafka, topic, List.of(closer), sent, v1Writes);
 
             long expectedRows = 0;
             for (Timeframe tf : TIMEFRAMES) {
@@ -192,6 +206,7 @@ class ClusterUpgradeITCase {
             Result cancel = run(WAIT, cliEnv, "bin/flink", "cancel", v2);
             assertThat(cancel.exit).as("bin/flink cancel:\n%s", cancel.output).isZero();
         } finally {
+            v1Writes.countDown();
             producing.cancel(true);
         }
     }
@@ -241,14 +256,23 @@ class ClusterUpgradeITCase {
     }
 
     private static void produce(
-            KafkaEndpoint kafka, String topic, List<Trade> trades, AtomicInteger sent) {
+            KafkaEndpoint kafka,
+            String topic,
+            List<Trade> trades,
+            AtomicInteger sent,
+            CountDownLatch resume) {
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(
                         kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
             for (Trade t : trades) {
                 producer.send(new ProducerRecord<>(topic, t.symbol, MarketFixture.json(t)));
-                // About 400 trades a second: the stop and the restart fall mid-stream.
-                if (sent.incrementAndGet() % 40 == 0) {
+                int n = sent.incrementAndGet();
+                if (n == trades.size() / 3) {
+                    producer.flush();
+                    resume.await();
+                }
+                // About 200 trades a second: the stop and the restart fall mid-stream.
+                if (n > trades.size() / 3 && n % 20 == 0) {
                     producer.flush();
                     Thread.sleep(100);
                 }
