@@ -65,6 +65,18 @@ public final class TreasuryMain {
 
     /** The job wired to the real connectors named by the configuration and the services env. */
     static TreasuryJob build(Configuration config, ServiceEnvironment services) throws IOException {
+        return build(
+                config,
+                services,
+                config.get(CommonOptions.BIGQUERY_ENABLED)
+                        ? BigQueryEndpoint.from(services)
+                        : null);
+    }
+
+    /** As above, with the given BigQuery endpoint (null: no BigQuery sinks). */
+    static TreasuryJob build(
+            Configuration config, ServiceEnvironment services, BigQueryEndpoint bigquery)
+            throws IOException {
         TreasurySettings settings = new TreasurySettings(config);
         KafkaEndpoint kafka = KafkaEndpoint.from(services);
         PubSubEndpoint pubsub = PubSubEndpoint.from(services);
@@ -129,8 +141,7 @@ public final class TreasuryMain {
                             new FirestoreSink<>(
                                     firestore, new TreasuryDocuments.SystemLogs(), options)));
         }
-        if (config.get(CommonOptions.BIGQUERY_ENABLED)) {
-            BigQueryEndpoint bigquery = BigQueryEndpoint.from(services);
+        if (bigquery != null) {
             history.add(
                     NamedSink.of(
                             TreasuryNames.SINK_SNAPSHOTS_BIGQUERY,
