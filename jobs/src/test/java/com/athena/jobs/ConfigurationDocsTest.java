@@ -2,6 +2,7 @@ package com.athena.jobs;
 
 import com.athena.common.config.CommonOptions;
 import com.athena.jobs.market.MarketSettings;
+import com.athena.jobs.treasury.TreasurySettings;
 
 import org.apache.flink.configuration.ConfigOption;
 
@@ -21,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every typed option of every job is documented in the README's configuration table. */
 class ConfigurationDocsTest {
 
-    static final List<Class<?>> OPTION_CLASSES = List.of(CommonOptions.class, MarketSettings.class);
+    static final List<Class<?>> OPTION_CLASSES =
+            List.of(CommonOptions.class, MarketSettings.class, TreasurySettings.class);
 
     @Test
     void everyOptionIsInTheReadmeTable() throws Exception {

@@ -37,6 +37,9 @@ public final class SetupMain {
     public static final List<List<String>> PUBSUB_SUBSCRIPTIONS =
             List.of(
                     List.of("market-snapshots-sub", "market-snapshots"),
+                    // The treasury reads the snapshots too: its own subscription, so that the
+                    // two jobs do not split the messages between them.
+                    List.of("treasury-market-snapshots-sub", "market-snapshots"),
                     List.of("agent-costs-sub", "agent-costs"));
 
     private static final int ACK_DEADLINE_SECONDS = 60;
