@@ -195,37 +195,39 @@ public final class TreasuryEngine implements Serializable {
             TreasuryState s, TreasuryEvent e, CrashTimeline market, TreasuryOutput out) {
         long d = day(e.timestamp);
         String costSaving = null;
+        if (e.type == TreasuryEventType.BALANCE
+                && (e.timestamp < s.balanceSetTime || e.timestamp < s.lastDeltaTime)) {
+            out.rejected(
+                    e,
+                    "late balance event: treasury events after "
+                            + Instant.ofEpochMilli(e.timestamp)
+                            + " were already applied, so the reported balance is stale");
+            return Outcome.REJECTED_LATE;
+        }
+        // The agent's current day, not yet closed (its clock was moved into it by a market
+        // change): the event belongs to it like any other, so the day gets its close.
+        boolean inProgress =
+                s.openDay == NONE
+                        && closeTime(d) > s.clock
+                        && (s.ringLastDay == NONE || d > s.ringLastDay);
+        boolean openDay = d == s.openDay || inProgress;
+        if (inProgress) {
+            s.openDay = d;
+        }
         if (e.type == TreasuryEventType.BALANCE) {
-            if (e.timestamp < s.balanceSetTime || e.timestamp < s.lastDeltaTime) {
-                out.rejected(
-                        e,
-                        "late balance event: treasury events after "
-                                + Instant.ofEpochMilli(e.timestamp)
-                                + " were already applied, so the reported balance is stale");
-                return Outcome.REJECTED_LATE;
-            }
             applyBalance(s, e);
-        } else if (e.type == TreasuryEventType.COST) {
-            applyAmount(s, e);
-            double dayTotal;
-            boolean inProgress =
-                    s.openDay == NONE
-                            && closeTime(d) > s.clock
-                            && (s.ringLastDay == NONE || d > s.ringLastDay);
-            if (d == s.openDay || inProgress) {
-                // Its day is still in progress for this agent: it counts like any cost of it.
-                s.openDay = d;
-                addCost(s, e);
-                costSaving = checkCostSaving(s);
-                dayTotal = s.openDayCost;
-                out.cost(costRecord(s, e, dayTotal, true));
-                out.dailyCost(dailyCost(s, s.clock, false));
-            } else {
-                dayTotal = correctClosedDay(s, d, e.amount);
-                out.cost(costRecord(s, e, dayTotal, true));
-            }
         } else {
             applyAmount(s, e);
+        }
+        if (e.type == TreasuryEventType.COST) {
+            if (openDay) {
+                addCost(s, e);
+                costSaving = checkCostSaving(s);
+                out.cost(costRecord(s, e, s.openDayCost, true));
+                out.dailyCost(dailyCost(s, s.clock, false));
+            } else {
+                out.cost(costRecord(s, e, correctClosedDay(s, d, e.amount), true));
+            }
         }
         evaluate(
                 s,

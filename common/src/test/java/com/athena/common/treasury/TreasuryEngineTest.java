@@ -318,4 +318,31 @@ class TreasuryEngineTest {
         assertThat(out.closes().get(0).dailyCostUsd).isEqualTo(1.0);
         assertThat(out.closes().get(0).timestamp).isEqualTo(close);
     }
+
+    @Test
+    void aLateEventOnTheDayTheMarketMovedTheAgentIntoOpensThatDay() {
+        apply(balance(D0, 100, 1));
+        watermark(D0 + DAY); // day 0 closed
+        snapshot(D0 + 3 * DAY + 12 * HOUR, -11.0, 40);
+        // An idle agent is moved to the crash at once (the broadcast path): its clock is day 3.
+        watermark(D0 + 3 * DAY + 12 * HOUR);
+        assertThat(s.clock).isEqualTo(D0 + 3 * DAY + 12 * HOUR);
+        assertThat(s.openDay).isEqualTo(TreasuryState.NONE);
+        // A deposit of that morning arrives: behind the clock, but its day is still in progress.
+        assertThat(
+                        apply(
+                                TreasuryEvent.transfer(
+                                        "d",
+                                        "agent",
+                                        D0 + 3 * DAY + HOUR,
+                                        TreasuryEventType.DEPOSIT,
+                                        10)))
+                .isEqualTo(TreasuryEngine.Outcome.APPLIED_LATE);
+        assertThat(s.balance).isEqualTo(110.0);
+        assertThat(engine.nextWakeUp(s, market))
+                .isEqualTo(TreasuryEngine.closeTime(TreasuryEngine.day(D0) + 3));
+        watermark(D0 + 4 * DAY);
+        assertThat(out.closes()).extracting(c -> c.day).containsExactly("2024-01-15", "2024-01-18");
+        assertThat(out.closes().get(1).emotionalState).isEqualTo("desperate");
+    }
 }
