@@ -1,6 +1,9 @@
 import com.athena.common.indicators.IndicatorState;
+import com.athena.common.treasury.TreasuryState;
 import com.athena.jobs.market.MarketNames;
 import com.athena.jobs.market.MarketState;
+import com.athena.jobs.treasury.TreasuryJobState;
+import com.athena.jobs.treasury.TreasuryNames;
 
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.configuration.Configuration;
@@ -20,7 +23,8 @@ import java.util.Locale;
 /**
  * Prints the keyed state of a savepoint or retained checkpoint as CSV, read with Flink's State
  * Processor API in a local environment: {@code StateReaderMain PATH [UID]}. Known uids: {@code
- * indicators} (the market job, per symbol|timeframe).
+ * indicators} (the market job, per symbol|timeframe) and {@code treasury} (the treasury job, per
+ * agent).
  */
 public final class StateReaderMain {
     private StateReaderMain() {}
@@ -32,9 +36,19 @@ public final class StateReaderMain {
         }
         String path = args[0];
         String uid = args.length > 1 ? args[1] : MarketNames.INDICATORS;
-        if (!uid.equals(MarketNames.INDICATORS)) {
-            System.err.println("bin/state: unknown uid '" + uid + "'; known: " + MarketNames.INDICATORS);
+        KeyedStateReaderFunction<String, String> reader;
+        String header;
+        if (uid.equals(MarketNames.INDICATORS)) {
+            reader = new IndicatorRows();
+            header = IndicatorRows.HEADER;
+        } else if (uid.equals(TreasuryNames.TREASURY)) {
+            reader = new TreasuryRows();
+            header = TreasuryRows.HEADER;
+        } else {
+            System.err.println(
+                    "bin/state: unknown uid '" + uid + "'; known: " + MarketNames.INDICATORS + ", " + TreasuryNames.TREASURY);
             System.exit(2);
+            return;
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
         env.setParallelism(1);
@@ -42,18 +56,19 @@ public final class StateReaderMain {
         SavepointReader savepoint = SavepointReader.read(env, path, new EmbeddedRocksDBStateBackend());
         List<String> rows = new ArrayList<>();
         try (CloseableIterator<String> it =
-                savepoint.readKeyedState(OperatorIdentifier.forUid(uid), new IndicatorRows())
+                savepoint.readKeyedState(OperatorIdentifier.forUid(uid), reader)
                         .executeAndCollect()) {
             it.forEachRemaining(rows::add);
         }
         Collections.sort(rows);
-        System.out.println(
-                "symbol,timeframe,bar_count,last_open_time,ema_9,ema_21,ema_50,ema_200,rsi_14,macd,macd_signal,bb_upper,bb_middle,bb_lower,atr_14");
+        System.out.println(header);
         rows.forEach(System.out::println);
     }
 
     /** One CSV line per (symbol, timeframe) from the indicators operator's value state. */
     static final class IndicatorRows extends KeyedStateReaderFunction<String, String> {
+        static final String HEADER =
+                "symbol,timeframe,bar_count,last_open_time,ema_9,ema_21,ema_50,ema_200,rsi_14,macd,macd_signal,bb_upper,bb_middle,bb_lower,atr_14";
         private transient ValueState<IndicatorState> state;
 
         @Override
@@ -90,8 +105,46 @@ public final class StateReaderMain {
                             num(s.atr14.value)));
         }
 
-        private static String num(double v) {
+        static String num(double v) {
             return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%s", v);
+        }
+    }
+
+    /** One CSV line per agent from the treasury operator's value state. */
+    static final class TreasuryRows extends KeyedStateReaderFunction<String, String> {
+        static final String HEADER =
+                "agent_id,balance_usd,burn_rate_usd_per_day,runway_days,emotional_state,survival_mode,cost_saving,crash_override,open_day,open_day_cost_usd,open_day_cost_count,buffered_events,sequence";
+        private transient ValueState<TreasuryState> state;
+
+        @Override
+        public void open(Configuration parameters) {
+            state = getRuntimeContext().getState(TreasuryJobState.TREASURY);
+        }
+
+        @Override
+        public void readKey(String agent, Context ctx, Collector<String> out) throws Exception {
+            TreasuryState s = state.value();
+            if (s == null) {
+                return;
+            }
+            out.collect(
+                    String.join(
+                            ",",
+                            agent,
+                            IndicatorRows.num(s.balance),
+                            IndicatorRows.num(s.burnRate),
+                            IndicatorRows.num(s.runway),
+                            s.emotionalState == null ? "" : s.emotionalState.toString(),
+                            Boolean.toString(s.survivalMode),
+                            Boolean.toString(s.costSavingActive),
+                            Boolean.toString(s.crashOverride),
+                            s.openDay == TreasuryState.NONE
+                                    ? ""
+                                    : java.time.LocalDate.ofEpochDay(s.openDay).toString(),
+                            IndicatorRows.num(s.openDayCost),
+                            Long.toString(s.openDayCostCount),
+                            Integer.toString(s.bufferedEvents),
+                            Long.toString(s.sequence)));
         }
     }
 }
