@@ -51,7 +51,7 @@ public final class JdbcSinks {
      */
     public static Sink<MarketBar> marketData(
             JdbcEndpoint endpoint, JdbcExecutionOptions options, String source) {
-        return new JdbcUpsertSink<>(
+        return JdbcUpsertSink.of(
                 endpoint,
                 options,
                 UPSERT_MARKET_DATA,

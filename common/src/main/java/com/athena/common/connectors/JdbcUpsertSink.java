@@ -7,17 +7,28 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
 import org.apache.flink.connector.jdbc.internal.JdbcOutputFormat;
 import org.apache.flink.connector.jdbc.internal.JdbcOutputSerializer;
+import org.apache.flink.connector.jdbc.internal.executor.JdbcBatchStatementExecutor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.function.SerializableFunction;
 
 import java.io.IOException;
+import java.io.Serializable;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A sink of batched, idempotent upserts through flink-connector-jdbc's output format (batching,
- * interval flushes, retries, reconnects), de-duplicating rows with the same key within a batch.
+ * interval flushes, retries, reconnects), de-duplicating rows with the same key within a batch:
+ * PostgreSQL refuses an {@code INSERT ... ON CONFLICT DO UPDATE} (rewritten into one multi-row
+ * statement by {@code reWriteBatchedInserts}) that touches the same row twice.
  *
- * <p>Every checkpoint flushes the batch, so the sink is at-least-once; since every statement is an
- * upsert on a natural key, a replay after a failure leaves exactly the rows of a run without one.
+ * <p>Each element is routed to one of several upsert statements (tables), all over one connection
+ * per writer, which matters where the database serves few connections (the local WASM TimescaleDB
+ * serves one at a time); a flush executes every statement's batch in the order the routes are
+ * given. Every checkpoint flushes, so the sink is at-least-once; since every statement is an upsert
+ * on a natural key, a replay after a failure leaves exactly the rows of a run without one.
  */
 public final class JdbcUpsertSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -25,47 +36,113 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
     /** Metric name of the number of batches written. */
     public static final String METRIC_FLUSHES = "jdbcFlushes";
 
+    /** One target statement: its SQL, how to bind an element, and the element's upsert key. */
+    public record Route<T>(
+            String sql, JdbcStatementBuilder<T> binder, SerializableFunction<T, Object> key)
+            implements Serializable {}
+
     private final JdbcEndpoint endpoint;
     private final JdbcExecutionOptions options;
-    private final String sql;
-    private final JdbcStatementBuilder<T> statementBuilder;
-    private final SerializableFunction<T, Object> keyExtractor;
+    private final List<Route<T>> routes;
+    private final SerializableFunction<T, Integer> router;
 
+    /**
+     * @param router the index in {@code routes} of an element's statement
+     */
     public JdbcUpsertSink(
             JdbcEndpoint endpoint,
             JdbcExecutionOptions options,
-            String sql,
-            JdbcStatementBuilder<T> statementBuilder,
-            SerializableFunction<T, Object> keyExtractor) {
+            List<Route<T>> routes,
+            SerializableFunction<T, Integer> router) {
+        if (routes.isEmpty()) {
+            throw new IllegalArgumentException("no routes");
+        }
         this.endpoint = endpoint;
         this.options = options;
-        this.sql = sql;
-        this.statementBuilder = statementBuilder;
-        this.keyExtractor = keyExtractor;
+        this.routes = new ArrayList<>(routes);
+        this.router = router;
+    }
+
+    /** A sink of one upsert statement. */
+    public static <T> JdbcUpsertSink<T> of(
+            JdbcEndpoint endpoint,
+            JdbcExecutionOptions options,
+            String sql,
+            JdbcStatementBuilder<T> binder,
+            SerializableFunction<T, Object> key) {
+        return new JdbcUpsertSink<>(
+                endpoint, options, List.of(new Route<>(sql, binder, key)), element -> 0);
     }
 
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(InitContext context) throws IOException {
-        String statement = sql;
-        SerializableFunction<T, Object> key = keyExtractor;
-        JdbcStatementBuilder<T> builder = statementBuilder;
-        JdbcOutputFormat<T, T, LastWinsBatchExecutor<T>> format =
+        List<Route<T>> targets = routes;
+        SerializableFunction<T, Integer> route = router;
+        JdbcOutputFormat<T, T, RoutedExecutor<T>> format =
                 new JdbcOutputFormat<>(
                         new SimpleJdbcConnectionProvider(endpoint.connectionOptions()),
                         options,
-                        () -> new LastWinsBatchExecutor<>(statement, key::apply, builder));
+                        () -> new RoutedExecutor<>(targets, route));
         format.open(
                 JdbcOutputSerializer.of(
                         context.<T>createInputSerializer(), context.isObjectReuseEnabled()));
         return new Writer<>(format, context.metricGroup().counter(METRIC_FLUSHES));
     }
 
+    /** One last-wins batch per route, executed in route order. */
+    static final class RoutedExecutor<T> implements JdbcBatchStatementExecutor<T> {
+        private final List<LastWinsBatchExecutor<T>> executors = new ArrayList<>();
+        private final SerializableFunction<T, Integer> router;
+
+        RoutedExecutor(List<Route<T>> routes, SerializableFunction<T, Integer> router) {
+            for (Route<T> r : routes) {
+                executors.add(new LastWinsBatchExecutor<>(r.sql(), r.key()::apply, r.binder()));
+            }
+            this.router = router;
+        }
+
+        @Override
+        public void prepareStatements(Connection connection) throws SQLException {
+            for (LastWinsBatchExecutor<T> e : executors) {
+                e.prepareStatements(connection);
+            }
+        }
+
+        @Override
+        public void addToBatch(T record) throws SQLException {
+            executors.get(router.apply(record)).addToBatch(record);
+        }
+
+        @Override
+        public void executeBatch() throws SQLException {
+            // Each executor clears its batch only on success, so a retry resends what failed.
+            for (LastWinsBatchExecutor<T> e : executors) {
+                e.executeBatch();
+            }
+        }
+
+        @Override
+        public void closeStatements() throws SQLException {
+            for (LastWinsBatchExecutor<T> e : executors) {
+                e.closeStatements();
+            }
+        }
+
+        int pending() {
+            int n = 0;
+            for (LastWinsBatchExecutor<T> e : executors) {
+                n += e.pending();
+            }
+            return n;
+        }
+    }
+
     private static final class Writer<T> implements SinkWriter<T> {
-        private final JdbcOutputFormat<T, T, LastWinsBatchExecutor<T>> format;
+        private final JdbcOutputFormat<T, T, RoutedExecutor<T>> format;
         private final Counter flushes;
 
-        Writer(JdbcOutputFormat<T, T, LastWinsBatchExecutor<T>> format, Counter flushes) {
+        Writer(JdbcOutputFormat<T, T, RoutedExecutor<T>> format, Counter flushes) {
             this.format = format;
             this.flushes = flushes;
         }

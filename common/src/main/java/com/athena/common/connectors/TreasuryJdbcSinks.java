@@ -22,7 +22,7 @@ import java.util.List;
 /**
  * The treasury job's TimescaleDB writes ({@code sql/timescaledb/V003__treasury.sql}): idempotent
  * upserts into {@code treasury_snapshots}, {@code cost_events}, {@code agent_metrics} and the
- * shared {@code dead_letters}, all through one {@link JdbcRoutedUpsertSink}, so one connection.
+ * shared {@code dead_letters}, all through one {@link JdbcUpsertSink}, so one connection.
  */
 public final class TreasuryJdbcSinks {
 
@@ -66,11 +66,11 @@ public final class TreasuryJdbcSinks {
 
     /** Every treasury table, one connection per writer; run it with parallelism 1 on WASM. */
     public static Sink<TreasuryRow> timescale(JdbcEndpoint endpoint, JdbcExecutionOptions options) {
-        return new JdbcRoutedUpsertSink<>(
+        return new JdbcUpsertSink<>(
                 endpoint,
                 options,
                 List.of(
-                        new JdbcRoutedUpsertSink.Route<TreasuryRow>(
+                        new JdbcUpsertSink.Route<TreasuryRow>(
                                 UPSERT_SNAPSHOT,
                                 (ps, r) -> bindSnapshot(ps, r.snapshot),
                                 r ->
@@ -79,7 +79,7 @@ public final class TreasuryJdbcSinks {
                                                 + r.snapshot.snapshotType
                                                 + '\u0000'
                                                 + r.snapshot.timestamp),
-                        new JdbcRoutedUpsertSink.Route<TreasuryRow>(
+                        new JdbcUpsertSink.Route<TreasuryRow>(
                                 UPSERT_COST,
                                 (ps, r) -> bindCost(ps, r.cost),
                                 r ->
@@ -88,7 +88,7 @@ public final class TreasuryJdbcSinks {
                                                 + r.cost.eventId
                                                 + '\u0000'
                                                 + r.cost.timestamp),
-                        new JdbcRoutedUpsertSink.Route<TreasuryRow>(
+                        new JdbcUpsertSink.Route<TreasuryRow>(
                                 UPSERT_METRIC,
                                 TreasuryJdbcSinks::bindMetric,
                                 r ->
@@ -97,7 +97,7 @@ public final class TreasuryJdbcSinks {
                                                 + r.metricName
                                                 + '\u0000'
                                                 + r.snapshot.timestamp),
-                        new JdbcRoutedUpsertSink.Route<TreasuryRow>(
+                        new JdbcUpsertSink.Route<TreasuryRow>(
                                 JdbcSinks.INSERT_DEAD_LETTER,
                                 (ps, r) -> bindDeadLetter(ps, r.deadLetter),
                                 r ->
