@@ -223,15 +223,31 @@ class ClusterUpgradeITCase {
                                         "ATHENA_JOB_JAR",
                                         ROOT.resolve("jobs/target/athena-jobs-0.1.0-SNAPSHOT.jar")
                                                 .toString()));
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!Files.isRegularFile(from) || Files.size(from) < 10_000_000L) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!copiedWhole(from, to)) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("no shaded job jar at " + from + " (mvn package)");
+                throw new AssertionError(
+                        "no complete shaded job jar at " + from + " (mvn package)");
             }
-            Thread.sleep(1000);
+            Thread.sleep(2000);
         }
-        Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-        assertThat(Files.size(to)).as("the shaded job jar").isGreaterThan(10_000_000L);
+    }
+
+    /** Copies the jar and checks the copy is a whole shaded jar, not one a build is writing. */
+    private static boolean copiedWhole(Path from, Path to) {
+        try {
+            if (!Files.isRegularFile(from) || Files.size(from) < 10_000_000L) {
+                return false;
+            }
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(to.toFile())) {
+                return jar.getEntry("com/athena/jobs/Main.class") != null
+                        && jar.getEntry("org/apache/flink/connector/kafka/source/KafkaSource.class")
+                                != null;
+            }
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static String submit(
