@@ -4,6 +4,7 @@ import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.IdleAdvancingWatermarks;
 import com.athena.common.flink.NamedSink;
+import com.athena.common.flink.NoRecords;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.json.RecordParser;
@@ -192,8 +193,9 @@ public final class MarketJob {
         DataStream<MarketSnapshot> broadcastInput =
                 snapshots != null
                         ? snapshots
-                        : env.fromData(
-                                        List.<MarketSnapshot>of(),
+                        : env.addSource(
+                                        new NoRecords<MarketSnapshot>(),
+                                        MarketNames.NO_SNAPSHOTS,
                                         TypeInformation.of(MarketSnapshot.class))
                                 .uid(MarketNames.NO_SNAPSHOTS)
                                 .name(MarketNames.NO_SNAPSHOTS);

@@ -3,6 +3,7 @@ package com.athena.jobs.treasury;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.NamedSink;
+import com.athena.common.flink.NoRecords;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.json.RecordParser;
@@ -253,8 +254,9 @@ public final class TreasuryJob {
         DataStream<MarketSnapshot> input;
         if (snapshots.isEmpty()) {
             input =
-                    env.fromData(
-                                    List.<MarketSnapshot>of(),
+                    env.addSource(
+                                    new NoRecords<MarketSnapshot>(),
+                                    TreasuryNames.NO_SNAPSHOTS,
                                     TypeInformation.of(MarketSnapshot.class))
                             .uid(TreasuryNames.NO_SNAPSHOTS)
                             .name(TreasuryNames.NO_SNAPSHOTS);

@@ -15,15 +15,12 @@ import com.athena.jobs.market.MarketSettings;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
@@ -40,7 +37,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -55,8 +51,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * incompatible state type therefore fails this test (and CI).
  *
  * <p>Regenerate the fixture (only when a release deliberately breaks compatibility, and say so):
- * {@code ATHENA_GENERATE_SAVEPOINTS=market mvn -B -ntp -pl jobs verify -Dspotless.check.skip=true
- * -Dtest=NoSuchTest -Dit.test=MarketSavepointITCase -Dsurefire.failIfNoSpecifiedTests=false}.
+ * {@code mvn -B -ntp -pl jobs verify -Dspotless.check.skip=true -Dtest=NoSuchTest
+ * -Dit.test=MarketSavepointFixture -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class MarketSavepointITCase {
     static final String FIXTURE = "savepoints/market-v1";
@@ -77,45 +73,6 @@ class MarketSavepointITCase {
                     "{\"timestamp\":\"2013-11-25T01:00:00Z\",\"btc_price\":795.0,\"btc_24h_change\":-6.0,\"eth_24h_change\":0.5,\"fear_greed_index\":30,\"data_source\":\"fixture\"}");
 
     @RegisterExtension static final MiniClusterExtension CLUSTER = MiniClusters.extension();
-
-    @Test
-    @EnabledIfEnvironmentVariable(named = "ATHENA_GENERATE_SAVEPOINTS", matches = "market|all")
-    void generateFixture() throws Exception {
-        List<String> trades = tradePayloads();
-        Run run = new Run("generate");
-        StreamExecutionEnvironment env =
-                run.env(trades.subList(0, 2 * BEFORE_SAVEPOINT), SNAPSHOTS, true);
-        JobClient job = env.executeAsync(env.getStreamGraph());
-        try {
-            assertThat(ListSource.EMITTED.get("generate-trades").await(120, TimeUnit.SECONDS))
-                    .isTrue();
-            assertThat(ListSource.EMITTED.get("generate-snapshots").await(120, TimeUnit.SECONDS))
-                    .isTrue();
-            // Every emitted record is processed before the barrier; waiting for quiet as well
-            // keeps bars that a late periodic watermark would still close out of the picture.
-            awaitQuiet(run.bars());
-            Path tmp = Files.createTempDirectory("market-savepoint");
-            String savepoint =
-                    job.triggerSavepoint(tmp.toUri().toString(), SavepointFormatType.CANONICAL)
-                            .get(120, TimeUnit.SECONDS);
-            job.cancel().get(60, TimeUnit.SECONDS);
-
-            deleteRecursively(FIXTURE_SOURCE);
-            copyRecursively(
-                    Paths.get(java.net.URI.create(savepoint)), FIXTURE_SOURCE.resolve("savepoint"));
-            List<String> before =
-                    run.bars().stream()
-                            .map(MarketSavepointITCase::key)
-                            .sorted()
-                            .collect(Collectors.toList());
-            Files.write(FIXTURE_SOURCE.resolve("bars-before-savepoint.txt"), before);
-            assertThat(run.deadLetters()).isEmpty();
-        } finally {
-            if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                job.cancel().get(60, TimeUnit.SECONDS);
-            }
-        }
-    }
 
     @Test
     void restoresTheCommittedSavepointAndContinuesLikeAnUninterruptedRun() throws Exception {
@@ -308,7 +265,7 @@ class MarketSavepointITCase {
         return payloads;
     }
 
-    private static String trade(String symbol, long ts, double price, double size, long id) {
+    static String trade(String symbol, long ts, double price, double size, long id) {
         return JsonFields.MAPPER
                 .createObjectNode()
                 .put("symbol", symbol)
@@ -336,7 +293,7 @@ class MarketSavepointITCase {
         return last;
     }
 
-    private static String fixtureSavepoint() throws Exception {
+    static String fixtureSavepoint() throws Exception {
         java.net.URL url =
                 MarketSavepointITCase.class.getResource("/" + FIXTURE + "/savepoint/_metadata");
         assertThat(url)
@@ -345,7 +302,7 @@ class MarketSavepointITCase {
         return Paths.get(url.toURI()).getParent().toUri().toString();
     }
 
-    private static List<String> readLines(String resource) throws Exception {
+    static List<String> readLines(String resource) throws Exception {
         try (BufferedReader reader =
                 new BufferedReader(
                         new InputStreamReader(
@@ -355,7 +312,7 @@ class MarketSavepointITCase {
         }
     }
 
-    private static void awaitQuiet(List<?> output) throws InterruptedException {
+    static void awaitQuiet(List<?> output) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         int last = -1;
         int stable = 0;

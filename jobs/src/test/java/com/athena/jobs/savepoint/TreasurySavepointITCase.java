@@ -13,21 +13,17 @@ import com.athena.jobs.treasury.TreasurySettings;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -39,7 +35,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,9 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the current code must continue to the same day closes and final balances as one uninterrupted
  * run.
  *
- * <p>Regenerate: {@code ATHENA_GENERATE_SAVEPOINTS=treasury mvn -B -ntp -pl jobs verify
- * -Dspotless.check.skip=true -Dtest=NoSuchTest -Dit.test=TreasurySavepointITCase
- * -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>Regenerate: {@code mvn -B -ntp -pl jobs verify -Dspotless.check.skip=true -Dtest=NoSuchTest
+ * -Dit.test=TreasurySavepointFixture -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class TreasurySavepointITCase {
     static final String FIXTURE = "savepoints/treasury-v1";
@@ -63,46 +57,6 @@ class TreasurySavepointITCase {
     static final List<String> AGENTS = List.of("agent-lean", "agent-rich");
 
     @RegisterExtension static final MiniClusterExtension CLUSTER = MiniClusters.extension();
-
-    @Test
-    @EnabledIfEnvironmentVariable(named = "ATHENA_GENERATE_SAVEPOINTS", matches = "treasury|all")
-    void generateFixture() throws Exception {
-        Run run = new Run("treasury-generate");
-        StreamExecutionEnvironment env =
-                run.env(costs(0, DAYS_BEFORE_SAVEPOINT), balances(0, DAYS_BEFORE_SAVEPOINT), true);
-        JobClient job = env.executeAsync(env.getStreamGraph());
-        try {
-            assertThat(
-                            ListSource.EMITTED
-                                    .get("treasury-generate-costs")
-                                    .await(120, TimeUnit.SECONDS))
-                    .isTrue();
-            assertThat(
-                            ListSource.EMITTED
-                                    .get("treasury-generate-balances")
-                                    .await(120, TimeUnit.SECONDS))
-                    .isTrue();
-            awaitQuiet(run.snapshots());
-            Path tmp = Files.createTempDirectory("treasury-savepoint");
-            String savepoint =
-                    job.triggerSavepoint(tmp.toUri().toString(), SavepointFormatType.CANONICAL)
-                            .get(120, TimeUnit.SECONDS);
-            job.cancel().get(60, TimeUnit.SECONDS);
-            MarketSavepointITCase.deleteRecursively(FIXTURE_SOURCE);
-            MarketSavepointITCase.copyRecursively(
-                    Paths.get(java.net.URI.create(savepoint)), FIXTURE_SOURCE.resolve("savepoint"));
-            Files.write(
-                    FIXTURE_SOURCE.resolve("day-closes-before-savepoint.txt"),
-                    dayCloses(run.snapshots()).keySet().stream()
-                            .sorted()
-                            .collect(Collectors.toList()));
-            assertThat(run.deadLetters()).isEmpty();
-        } finally {
-            if (!job.getJobStatus().get().isGloballyTerminalState()) {
-                job.cancel().get(60, TimeUnit.SECONDS);
-            }
-        }
-    }
 
     @Test
     void restoresTheCommittedSavepointToTheSameBalancesAsAnUninterruptedRun() throws Exception {
@@ -256,7 +210,7 @@ class TreasurySavepointITCase {
         return balances;
     }
 
-    private static String cost(String agent, String id, String time, double amount, String type) {
+    static String cost(String agent, String id, String time, double amount, String type) {
         return "{\"event_id\":\""
                 + id
                 + "\",\"agent_id\":\""
@@ -270,7 +224,7 @@ class TreasurySavepointITCase {
                 + "\"}";
     }
 
-    private static String balance(String agent, String day, double usd) {
+    static String balance(String agent, String day, double usd) {
         return "{\"event_id\":\""
                 + agent
                 + "-"
@@ -284,11 +238,11 @@ class TreasurySavepointITCase {
                 + "}";
     }
 
-    private static boolean isDayClose(TreasurySnapshot s) {
+    static boolean isDayClose(TreasurySnapshot s) {
         return TreasurySnapshot.DAY_CLOSE.equals(s.snapshotType);
     }
 
-    private static Map<String, TreasurySnapshot> dayCloses(List<TreasurySnapshot> all) {
+    static Map<String, TreasurySnapshot> dayCloses(List<TreasurySnapshot> all) {
         Map<String, TreasurySnapshot> closes = new HashMap<>();
         for (TreasurySnapshot s : all) {
             if (isDayClose(s)) {
@@ -317,7 +271,7 @@ class TreasurySavepointITCase {
         return last;
     }
 
-    private static String fixtureSavepoint() throws Exception {
+    static String fixtureSavepoint() throws Exception {
         java.net.URL url =
                 TreasurySavepointITCase.class.getResource("/" + FIXTURE + "/savepoint/_metadata");
         assertThat(url)
@@ -326,7 +280,7 @@ class TreasurySavepointITCase {
         return Paths.get(url.toURI()).getParent().toUri().toString();
     }
 
-    private static List<String> readLines(String resource) throws Exception {
+    static List<String> readLines(String resource) throws Exception {
         try (BufferedReader reader =
                 new BufferedReader(
                         new InputStreamReader(
@@ -336,7 +290,7 @@ class TreasurySavepointITCase {
         }
     }
 
-    private static void awaitQuiet(List<?> output) throws InterruptedException {
+    static void awaitQuiet(List<?> output) throws InterruptedException {
         long deadline = System.currentTimeMillis() + 60_000;
         int last = -1;
         int stable = 0;
