@@ -182,6 +182,29 @@ final class MarketFixture {
                                     new NewTopic(dlqTopic, 1, (short) 1)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
+            // A fresh topic has no leader for a moment; an idempotent producer that hits that can
+            // stay stuck in OUT_OF_ORDER_SEQUENCE retries: produce only once every partition has
+            // one.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!admin
+                    .describeTopics(List.of(tradesTopic, dlqTopic))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .values()
+                    .stream()
+                    .allMatch(
+                            d ->
+                                    d.partitions().stream()
+                                            .allMatch(
+                                                    p ->
+                                                            p.leader() != null
+                                                                    && !p.leader().isEmpty()))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "no partition leaders for " + tradesTopic + " after 60 s");
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
         }
         List<String> badPayloads = new ArrayList<>(bad.keySet());
         int nextBad = 0;
