@@ -19,7 +19,6 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -28,6 +27,9 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindo
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+
+import static com.athena.common.flink.Streams.attach;
+import static com.athena.common.flink.Streams.union;
 
 /**
  * The market job: trades become event-time OHLCV bars per symbol and timeframe, bars advance
@@ -210,21 +212,5 @@ public final class MarketJob {
                                 settings.conditionsRules(), settings.conditionsTimeframe))
                 .uid(MarketNames.MARKET_CONDITIONS)
                 .name(MarketNames.MARKET_CONDITIONS);
-    }
-
-    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
-        DataStream<T> first = streams.get(0);
-        return streams.size() == 1
-                ? first
-                : first.union(streams.subList(1, streams.size()).toArray(new DataStream[0]));
-    }
-
-    private static <T> void attach(DataStream<T> stream, List<NamedSink<T>> sinks) {
-        for (NamedSink<T> sink : sinks) {
-            DataStreamSink<T> added = stream.sinkTo(sink.sink()).uid(sink.uid()).name(sink.uid());
-            if (sink.parallelism() > 0) {
-                added.setParallelism(sink.parallelism());
-            }
-        }
     }
 }

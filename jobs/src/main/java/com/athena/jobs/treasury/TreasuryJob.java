@@ -20,12 +20,14 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.util.ArrayList;
 import java.util.List;
+
+import static com.athena.common.flink.Streams.attach;
+import static com.athena.common.flink.Streams.union;
 
 /**
  * The treasury job: cost events (Pub/Sub) and balance events (Kafka) become per-agent treasury
@@ -297,21 +299,5 @@ public final class TreasuryJob {
                         .name(parseUid);
         deadLetters.add(parsed.getSideOutput(ParseOrDeadLetter.DEAD_LETTERS));
         return parsed;
-    }
-
-    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
-        DataStream<T> first = streams.get(0);
-        return streams.size() == 1
-                ? first
-                : first.union(streams.subList(1, streams.size()).toArray(new DataStream[0]));
-    }
-
-    private static <T> void attach(DataStream<T> stream, List<NamedSink<T>> sinks) {
-        for (NamedSink<T> sink : sinks) {
-            DataStreamSink<T> added = stream.sinkTo(sink.sink()).uid(sink.uid()).name(sink.uid());
-            if (sink.parallelism() > 0) {
-                added.setParallelism(sink.parallelism());
-            }
-        }
     }
 }
