@@ -1,7 +1,6 @@
 package com.athena.jobs.market;
 
 import com.athena.common.deadletter.DeadLetter;
-import com.athena.common.json.JsonFields;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 
@@ -40,13 +39,6 @@ public class LateTradeToDeadLetter extends RichMapFunction<Trade, DeadLetter> {
                 timeframe.label() + ":" + t.symbol + ":" + identity,
                 t.ts,
                 "late for its " + timeframe.label() + " bar (already closed)",
-                JsonFields.MAPPER
-                        .createObjectNode()
-                        .put("symbol", t.symbol)
-                        .put("ts", t.ts)
-                        .put("price", t.price)
-                        .put("size", t.size)
-                        .put("trade_id", t.tradeId)
-                        .toString());
+                DeduplicateTrades.json(t));
     }
 }

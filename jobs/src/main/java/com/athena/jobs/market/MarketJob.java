@@ -17,8 +17,10 @@ import com.athena.common.market.Trade;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -148,11 +150,19 @@ public final class MarketJob {
         if (!settings.idleness.isZero()) {
             watermarks = watermarks.withIdleness(settings.idleness);
         }
-        KeyedStream<Trade, String> bySymbol =
+        SingleOutputStreamOperator<Trade> unique =
                 trades.assignTimestampsAndWatermarks(watermarks)
                         .uid(MarketNames.TRADE_WATERMARKS)
                         .name(MarketNames.TRADE_WATERMARKS)
-                        .keyBy(trade -> trade.symbol);
+                        .keyBy(trade -> trade.symbol)
+                        .process(new DeduplicateTrades(settings.dedupTtl))
+                        .uid(MarketNames.DEDUP_TRADES)
+                        .name(MarketNames.DEDUP_TRADES);
+        deadLetters.add(unique.getSideOutput(ParseOrDeadLetter.DEAD_LETTERS));
+        // Still partitioned by symbol: the windows follow without another shuffle.
+        KeyedStream<Trade, String> bySymbol =
+                DataStreamUtils.reinterpretAsKeyedStream(
+                        unique, trade -> trade.symbol, Types.STRING);
 
         List<DataStream<Bar>> bars = new ArrayList<>();
         for (Timeframe tf : settings.timeframes) {

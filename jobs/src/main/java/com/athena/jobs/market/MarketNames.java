@@ -18,6 +18,7 @@ public final class MarketNames {
     public static final String PARSE_BARS = "parse-bars";
     public static final String PARSE_SNAPSHOTS = "parse-snapshots";
     public static final String TRADE_WATERMARKS = "trade-watermarks";
+    public static final String DEDUP_TRADES = "dedup-trades";
     public static final String LATE_TRADES = "late-trades";
     public static final String INDICATORS = "indicators";
     public static final String MARKET_CONDITIONS = "market-conditions";
@@ -35,6 +36,7 @@ public final class MarketNames {
 
     public static final String DLQ_SNAPSHOTS = "pubsub:market-snapshots";
     public static final String DLQ_LATE = "late-trades";
+    public static final String DLQ_DUPLICATE_TRADES = "duplicate-trades";
 
     private MarketNames() {}
 

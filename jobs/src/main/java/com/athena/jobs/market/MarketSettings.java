@@ -47,6 +47,13 @@ public final class MarketSettings implements Serializable {
                     .withDescription(
                             "After this long without any trade the watermark follows the wall clock, so bars of a quiet market close; 0 disables (replays).");
 
+    public static final ConfigOption<Duration> DEDUP_TTL =
+            ConfigOptions.key("market.dedup.ttl")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "How long a trade_id is remembered per symbol (processing time): a second trade with it is a duplicate and dead-lettered.");
+
     public static final ConfigOption<String> DLQ_TOPIC =
             ConfigOptions.key("market.dlq-topic")
                     .stringType()
@@ -82,6 +89,7 @@ public final class MarketSettings implements Serializable {
     public final Duration outOfOrderness;
     public final Duration idleness;
     public final Duration quietAdvance;
+    public final Duration dedupTtl;
     public final Timeframe conditionsTimeframe;
     public final RegimeThresholds thresholds;
     public final TradeParser tradeParser;
@@ -92,6 +100,10 @@ public final class MarketSettings implements Serializable {
         this.outOfOrderness = config.get(OUT_OF_ORDERNESS);
         this.idleness = config.get(IDLENESS);
         this.quietAdvance = config.get(QUIET_ADVANCE);
+        this.dedupTtl = config.get(DEDUP_TTL);
+        if (dedupTtl.isZero() || dedupTtl.isNegative()) {
+            throw new IllegalArgumentException(DEDUP_TTL.key() + " must be positive");
+        }
         this.conditionsTimeframe = Timeframe.parse(config.get(CONDITIONS_TIMEFRAME));
         this.thresholds =
                 new RegimeThresholds(

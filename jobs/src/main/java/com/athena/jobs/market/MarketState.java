@@ -6,10 +6,13 @@ import com.athena.common.market.MarketSnapshot;
 import com.athena.common.market.Trade;
 
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.OutputTag;
+
+import java.time.Duration;
 
 /** The market job's state descriptors and side outputs. Their names never change. */
 public final class MarketState {
@@ -29,6 +32,20 @@ public final class MarketState {
                     "latest-snapshot", Types.STRING, TypeInformation.of(MarketSnapshot.class));
 
     public static final String LATEST = "latest";
+
+    /** Per symbol: trade id to event time, remembered for the de-duplication TTL. */
+    public static MapStateDescriptor<String, Long> seenTrades(Duration ttl) {
+        MapStateDescriptor<String, Long> descriptor =
+                new MapStateDescriptor<>("seen-trades", Types.STRING, Types.LONG);
+        descriptor.enableTimeToLive(
+                StateTtlConfig.newBuilder(ttl)
+                        .updateTtlOnCreateAndWrite()
+                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                        .cleanupIncrementally(10, false)
+                        .cleanupInRocksdbCompactFilter(1000)
+                        .build());
+        return descriptor;
+    }
 
     /** Trades that arrived after their bar closed. */
     public static final OutputTag<Trade> LATE_TRADES =

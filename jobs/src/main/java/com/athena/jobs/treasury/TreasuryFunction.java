@@ -9,6 +9,7 @@ import com.athena.common.treasury.CrashTimeline;
 import com.athena.common.treasury.DailyCost;
 import com.athena.common.treasury.TreasuryEngine;
 import com.athena.common.treasury.TreasuryEvent;
+import com.athena.common.treasury.TreasuryEventType;
 import com.athena.common.treasury.TreasuryOutput;
 import com.athena.common.treasury.TreasuryRules;
 import com.athena.common.treasury.TreasurySnapshot;
@@ -44,8 +45,8 @@ import java.util.TreeMap;
  * costs, daily costs and rejected events on side outputs).
  *
  * <ul>
- *   <li>A new event id is remembered for the de-duplication TTL; an id seen before is a duplicate
- *       and dropped ({@value #METRIC_DUPLICATES}).
+ *   <li>A new event id is remembered for the de-duplication TTL; an id seen before is a duplicate,
+ *       not applied again but kept as a dead letter ({@value #METRIC_DUPLICATES}).
  *   <li>An event after the watermark waits in the buffer under an event-time timer at its time;
  *       when the watermark passes, every buffered event up to it is applied in (time, event id)
  *       order, then the agent is advanced to the watermark (day closes, override changes). An event
@@ -114,8 +115,16 @@ public class TreasuryFunction
             TreasuryEvent event, ReadOnlyContext ctx, Collector<TreasurySnapshot> out)
             throws Exception {
         if (seen.contains(event.eventId)) {
+            // Applied once already: kept as a dead letter so a retrying producer shows up.
             duplicates.inc();
-            LOG.debug("Duplicate event {} of agent {} dropped", event.eventId, event.agentId);
+            ctx.output(
+                    TreasuryJobState.REJECTED,
+                    new DeadLetter(
+                            TreasuryNames.DLQ_DUPLICATES,
+                            event.agentId + "/" + event.eventId,
+                            event.timestamp,
+                            "duplicate event_id " + event.eventId + ": already applied, not again",
+                            json(event)));
             return;
         }
         seen.put(event.eventId, event.timestamp);
@@ -344,6 +353,18 @@ public class TreasuryFunction
         }
         if (!Double.isNaN(e.burnEstimate)) {
             json.put("daily_burn_rate", e.burnEstimate);
+        }
+        if (e.type != TreasuryEventType.BALANCE) {
+            json.put("amount", e.amount);
+        }
+        if (e.costType != null) {
+            json.put("cost_type", e.costType);
+        }
+        if (e.operation != null) {
+            json.put("operation", e.operation);
+        }
+        if (e.model != null) {
+            json.put("model", e.model);
         }
         return json.toString();
     }

@@ -55,5 +55,8 @@ public final class TreasuryNames {
     /** Balance reports that came after newer treasury events had been applied. */
     public static final String DLQ_LATE_BALANCES = "late-balance-events";
 
+    /** Events whose id had been applied already. */
+    public static final String DLQ_DUPLICATES = "duplicate-treasury-events";
+
     private TreasuryNames() {}
 }

@@ -209,6 +209,18 @@ class TreasuryFunctionHarnessTest {
                 .containsExactly("balance:b1", "cost:c0");
         assertThat(treasury("a").balance).isEqualTo(98.0);
         assertThat(side(TreasuryJobState.COSTS)).hasSize(1);
+        // Both repeats are kept as dead letters, with the event and the reason.
+        List<DeadLetter> repeats = side(TreasuryJobState.REJECTED);
+        assertThat(repeats).hasSize(2);
+        for (DeadLetter d : repeats) {
+            assertThat(d.source).isEqualTo(TreasuryNames.DLQ_DUPLICATES);
+            assertThat(d.origin).isEqualTo("a/" + first.eventId);
+            assertThat(d.reason)
+                    .isEqualTo(
+                            "duplicate event_id " + first.eventId + ": already applied, not again");
+            assertThat(d.payload)
+                    .contains("\"event_id\":\"" + first.eventId + "\"", "\"amount\":2.0");
+        }
     }
 
     @Test

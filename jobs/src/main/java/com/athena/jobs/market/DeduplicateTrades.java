@@ -1,0 +1,75 @@
+package com.athena.jobs.market;
+
+import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.ParseOrDeadLetter;
+import com.athena.common.json.JsonFields;
+import com.athena.common.market.Trade;
+
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+import java.time.Duration;
+
+/**
+ * Counts a trade once per exchange {@code trade_id} and symbol: a feed that replays trades after a
+ * reconnect, or a producer that retries, must not double a bar's volume. A repeated id within the
+ * de-duplication TTL becomes a dead letter ({@value #METRIC_DUPLICATES}); trades without an id pass
+ * unchecked, since nothing identifies their repeats.
+ */
+public class DeduplicateTrades extends KeyedProcessFunction<String, Trade, Trade> {
+    private static final long serialVersionUID = 1L;
+
+    public static final String METRIC_DUPLICATES = "duplicateTrades";
+
+    private final Duration ttl;
+    private transient MapState<String, Long> seen;
+    private transient Counter duplicates;
+
+    public DeduplicateTrades(Duration ttl) {
+        this.ttl = ttl;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        seen = getRuntimeContext().getMapState(MarketState.seenTrades(ttl));
+        duplicates = getRuntimeContext().getMetricGroup().counter(METRIC_DUPLICATES);
+    }
+
+    @Override
+    public void processElement(Trade trade, Context ctx, Collector<Trade> out) throws Exception {
+        if (trade.tradeId == null) {
+            out.collect(trade);
+            return;
+        }
+        Long first = seen.get(trade.tradeId);
+        if (first == null) {
+            seen.put(trade.tradeId, trade.ts);
+            out.collect(trade);
+            return;
+        }
+        duplicates.inc();
+        ctx.output(
+                ParseOrDeadLetter.DEAD_LETTERS,
+                new DeadLetter(
+                        MarketNames.DLQ_DUPLICATE_TRADES,
+                        trade.symbol + ":" + trade.tradeId,
+                        trade.ts,
+                        "duplicate trade_id " + trade.tradeId + ": already counted, not again",
+                        json(trade)));
+    }
+
+    /** The trade as JSON, for its dead letter (the raw payload is not kept past parsing). */
+    static String json(Trade t) {
+        return JsonFields.MAPPER
+                .createObjectNode()
+                .put("symbol", t.symbol)
+                .put("ts", t.ts)
+                .put("price", t.price)
+                .put("size", t.size)
+                .put("trade_id", t.tradeId)
+                .toString();
+    }
+}
