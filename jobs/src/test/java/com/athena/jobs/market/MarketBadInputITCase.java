@@ -8,30 +8,41 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.flink.NamedSink;
+import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.json.JsonFields;
+import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
 import com.athena.common.testing.RealService;
 import com.athena.common.testing.RequiresServices;
 import com.athena.jobs.MiniClusters;
+import com.athena.jobs.reliability.BadInputCorpus;
+import com.athena.jobs.reliability.ReliabilityReport;
 
+import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -39,9 +50,12 @@ import static com.athena.jobs.market.MarketJobITCase.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Malformed and hostile input never fails the market job: every bad record reaches both dead-letter
- * outputs (Kafka and the TimescaleDB table) with its raw payload, source and reason, and every good
- * record interleaved with them still reaches the bars with the right values.
+ * Malformed and hostile input never fails the market job. The generated {@link BadInputCorpus}
+ * (thousands of records of every kind, plus repeated trade ids) is interleaved with real Bitstamp
+ * trades on Kafka and with snapshots on Pub/Sub. Asserted: the job runs on without a restart; every
+ * bad record reaches both dead-letter outputs (Kafka and the TimescaleDB table) with its payload,
+ * source and reason; the good trades still give exactly the expected bars; the metrics count every
+ * rejection. The figures go to the {@link ReliabilityReport}.
  */
 @RequiresServices({
     RealService.KAFKA,
@@ -50,8 +64,15 @@ import static org.assertj.core.api.Assertions.assertThat;
     RealService.TIMESCALEDB
 })
 class MarketBadInputITCase {
+    static final int BAD_TRADES = 4000;
+    static final int BAD_SNAPSHOTS = 1500;
+    static final int DUPLICATE_TRADES = 200;
+    static final int GOOD_TRADES_PER_SYMBOL = 1500;
 
-    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension();
+    private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(REPORTER);
 
     @Test
     void badRecordsAreDeadLetteredAndGoodOnesStillLand() throws Exception {
@@ -67,23 +88,59 @@ class MarketBadInputITCase {
             }
         }
 
-        Map<String, String> bad = new LinkedHashMap<>(MarketFixture.BAD_TRADES);
-        bad.put(
-                "{\"symbol\":\"X\u0000Y\",\"ts\":" + MarketFixture.T + ",\"price\":1,\"size\":1}",
-                "invalid JSON");
-        bad.put(
-                "{\"symbol\":\"X\",\"ts\":" + MarketFixture.T + ",\"price\":1,\"size\":1}}",
-                "invalid JSON");
-        bad.put(
-                "{\"symbol\":\"X\",\"symbol\":\"Y\",\"ts\":"
-                        + MarketFixture.T
-                        + ",\"price\":1,\"size\":1}",
-                "invalid JSON");
-
-        List<Trade> btc = ExpectedBars.bitstamp(fx.btc, 600);
+        List<Trade> btc = ExpectedBars.bitstamp(fx.btc, GOOD_TRADES_PER_SYMBOL);
         List<Trade> eth = fx.syntheticTrades(fx.eth, btc);
-        fx.produceTrades(kafka, btc, eth, bad);
-        fx.publishSnapshots(pubsub, List.of(), MarketFixture.BAD_SNAPSHOTS);
+
+        // The bad trades: the hand-written ones, the generated corpus, then repeats of good trades.
+        List<BadInputCorpus.Bad> badTrades = new ArrayList<>();
+        MarketFixture.BAD_TRADES.forEach(
+                (payload, reason) ->
+                        badTrades.add(new BadInputCorpus.Bad("hand-written", payload, reason)));
+        badTrades.add(
+                new BadInputCorpus.Bad(
+                        "control-characters",
+                        "{\"symbol\":\"X\u0000Y\",\"ts\":"
+                                + MarketFixture.T
+                                + ",\"price\":1,\"size\":1}",
+                        "invalid JSON"));
+        badTrades.addAll(BadInputCorpus.trades(BAD_TRADES, 11));
+        // Distinct trades: a third copy of a trade gives the same dead letter as the second.
+        List<Integer> picks = new ArrayList<>();
+        for (int i = 0; i < btc.size(); i++) {
+            picks.add(i);
+        }
+        Collections.shuffle(picks, new Random(12));
+        List<Trade> repeated = new ArrayList<>();
+        for (int i = 0; i < DUPLICATE_TRADES; i++) {
+            Trade t = (i % 2 == 0 ? btc : eth).get(picks.get(i));
+            repeated.add(t);
+            badTrades.add(
+                    new BadInputCorpus.Bad(
+                            "duplicate-id",
+                            MarketFixture.json(t),
+                            "duplicate trade_id " + t.tradeId + ": already counted",
+                            DeduplicateTrades.json(t)));
+        }
+        List<BadInputCorpus.Bad> badSnapshots = new ArrayList<>();
+        MarketFixture.BAD_SNAPSHOTS.forEach(
+                (payload, reason) ->
+                        badSnapshots.add(new BadInputCorpus.Bad("hand-written", payload, reason)));
+        badSnapshots.addAll(BadInputCorpus.snapshots(BAD_SNAPSHOTS, 13));
+
+        List<BadInputCorpus.Bad> malformed =
+                badTrades.stream().filter(b -> !b.kind().equals("duplicate-id")).toList();
+        fx.produceTrades(kafka, btc, eth, payloads(malformed));
+        // The repeats follow on their symbol's partition, as a feed replaying after a reconnect.
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(
+                        kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
+            for (Trade t : repeated) {
+                producer.send(
+                        new ProducerRecord<>(fx.tradesTopic, t.symbol, MarketFixture.json(t)));
+            }
+            producer.flush();
+        }
+        fx.publishSnapshots(pubsub, MarketFixture.SNAPSHOTS, payloads(badSnapshots));
 
         Configuration config = fx.config();
         config.set(MarketSettings.TIMEFRAMES, "1m,5m");
@@ -110,63 +167,140 @@ class MarketBadInputITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.enableCheckpointing(500);
         new MarketJob(fx.sources(kafka, pubsub, settings), sinks, settings).build(env);
+        long started = System.nanoTime();
         JobClient job = env.executeAsync("market-bad-input-it");
 
-        int badCount = bad.size() + MarketFixture.BAD_SNAPSHOTS.size();
+        int badCount = badTrades.size() + badSnapshots.size();
         int expectedRows = 0;
         for (Timeframe tf : List.of(Timeframe.M1, Timeframe.M5)) {
             expectedRows += ExpectedBars.of(btc, tf).size() + ExpectedBars.of(eth, tf).size();
         }
         int rows = expectedRows;
         List<String> fromKafka;
+        long restarts;
         try {
             waitFor("PostgreSQL rows", () -> fx.count(postgres, "market_data") == rows);
             fromKafka = fx.readDeadLetters(kafka, badCount);
-            assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState())
+            waitFor(
+                    "the metrics to count every rejection",
+                    () ->
+                            rejected(job, MarketNames.PARSE_TRADES)
+                                            == badTrades.size() - DUPLICATE_TRADES
+                                    && rejected(job, MarketNames.PARSE_SNAPSHOTS)
+                                            == badSnapshots.size()
+                                    && MiniClusters.counter(
+                                                    REPORTER,
+                                                    job.getJobID(),
+                                                    MarketNames.DEDUP_TRADES,
+                                                    DeduplicateTrades.METRIC_DUPLICATES)
+                                            == DUPLICATE_TRADES);
+            assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS))
                     .as("the job keeps running")
-                    .isFalse();
+                    .isEqualTo(JobStatus.RUNNING);
+            restarts = MiniClusters.restarts(REPORTER, job.getJobID());
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
+        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
 
         // Every bad record in Kafka, with the payload as received, its source and a reason.
-        Map<String, String> kafkaReasons = new HashMap<>();
+        List<BadInputCorpus.Bad> all = new ArrayList<>(badTrades);
+        all.addAll(badSnapshots);
+        List<String[]> kafkaLetters = new ArrayList<>();
         for (String value : fromKafka) {
             JsonNode node = JsonFields.MAPPER.readTree(value);
             assertThat(node.get("source").asText())
-                    .isIn(MarketNames.DLQ_TRADES, MarketNames.DLQ_SNAPSHOTS);
+                    .isIn(
+                            MarketNames.DLQ_TRADES,
+                            MarketNames.DLQ_SNAPSHOTS,
+                            MarketNames.DLQ_DUPLICATE_TRADES);
             assertThat(node.get("origin").asText())
-                    .matches("(" + fx.tradesTopic + "/\\d@\\d+|" + fx.subscription + "@.+)");
-            kafkaReasons.put(node.get("payload").asText(), node.get("reason").asText());
+                    .matches(
+                            "("
+                                    + fx.tradesTopic
+                                    + "/\\d@\\d+|"
+                                    + fx.subscription
+                                    + "@.+|("
+                                    + fx.btc
+                                    + "|"
+                                    + fx.eth
+                                    + "):\\d+)");
+            kafkaLetters.add(
+                    new String[] {node.get("payload").asText(), node.get("reason").asText()});
         }
-        Map<String, String> expected = new LinkedHashMap<>(bad);
-        expected.putAll(MarketFixture.BAD_SNAPSHOTS);
-        assertThat(kafkaReasons.keySet()).containsExactlyInAnyOrderElementsOf(expected.keySet());
-        expected.forEach(
-                (payload, reason) ->
-                        assertThat(kafkaReasons.get(payload)).as(payload).startsWith(reason));
+        List<BadInputCorpus.Bad> missingInKafka =
+                BadInputCorpus.unmatched(all, kafkaLetters, false);
 
         // The same dead letters, once each, in the TimescaleDB table.
-        Map<String, String> tableReasons = new HashMap<>();
+        List<String[]> tableLetters = new ArrayList<>();
         try (Connection c = timescale.open();
                 PreparedStatement ps =
                         c.prepareStatement(
-                                "SELECT payload, reason FROM dead_letters WHERE origin LIKE ? OR origin LIKE ?")) {
+                                "SELECT payload, reason FROM dead_letters"
+                                        + " WHERE origin LIKE ? OR origin LIKE ? OR origin LIKE ? OR origin LIKE ?")) {
             ps.setString(1, fx.tradesTopic + "/%");
             ps.setString(2, fx.subscription + "@%");
+            ps.setString(3, fx.btc + ":%");
+            ps.setString(4, fx.eth + ":%");
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    // PostgreSQL text cannot hold NUL: the sink stores U+FFFD instead.
-                    tableReasons.put(rs.getString(1).replace('\uFFFD', '\0'), rs.getString(2));
+                    tableLetters.add(new String[] {rs.getString(1), rs.getString(2)});
                 }
             }
         }
-        assertThat(tableReasons).isEqualTo(kafkaReasons);
+        List<BadInputCorpus.Bad> missingInTable = BadInputCorpus.unmatched(all, tableLetters, true);
 
         // And the good records landed with the right values.
+        long lostBars = 0;
+        long extraBars = 0;
+        for (Timeframe tf : List.of(Timeframe.M1, Timeframe.M5)) {
+            for (List<Trade> trades : List.of(btc, eth)) {
+                List<MarketBar> expected = ExpectedBars.of(trades, tf);
+                List<MarketBar> actual = fx.readBars(postgres, trades.get(0).symbol, tf);
+                lostBars += expected.stream().filter(b -> !actual.contains(b)).count();
+                extraBars += Math.max(0, actual.size() - expected.size());
+            }
+        }
+
+        ReliabilityReport.record(
+                new ReliabilityReport.Entry(
+                        "bad-input-market",
+                        String.format(
+                                "%,d good trades (2 symbols) + %d snapshots, %d s",
+                                btc.size() + eth.size(), MarketFixture.SNAPSHOTS.size(), seconds),
+                        "none (hostile input only); restarts: " + restarts,
+                        badCount,
+                        missingInKafka.size() + missingInTable.size() + lostBars,
+                        Math.max(0, fromKafka.size() - badCount)
+                                + Math.max(0, tableLetters.size() - badCount)
+                                + extraBars,
+                        kindsTable(badTrades, badSnapshots)));
+
+        assertThat(restarts).as("job restarts").isZero();
+        assertThat(missingInKafka).as("bad records missing from the Kafka dead letters").isEmpty();
+        assertThat(fromKafka).hasSize(badCount);
+        assertThat(missingInTable).as("bad records missing from the dead_letters table").isEmpty();
+        assertThat(tableLetters).hasSize(badCount);
         for (Timeframe tf : List.of(Timeframe.M1, Timeframe.M5)) {
             assertThat(fx.readBars(postgres, fx.btc, tf)).isEqualTo(ExpectedBars.of(btc, tf));
             assertThat(fx.readBars(postgres, fx.eth, tf)).isEqualTo(ExpectedBars.of(eth, tf));
         }
+    }
+
+    private static long rejected(JobClient job, String operator) {
+        return MiniClusters.counter(
+                REPORTER, job.getJobID(), operator, ParseOrDeadLetter.METRIC_DEAD_LETTERS);
+    }
+
+    private static List<String> payloads(List<BadInputCorpus.Bad> bad) {
+        return bad.stream().map(BadInputCorpus.Bad::payload).toList();
+    }
+
+    private static String kindsTable(
+            List<BadInputCorpus.Bad> trades, List<BadInputCorpus.Bad> snapshots) {
+        Map<String, List<BadInputCorpus.Bad>> byInput = new LinkedHashMap<>();
+        byInput.put("Kafka market.trades", trades);
+        byInput.put("Pub/Sub market-snapshots", snapshots);
+        return BadInputCorpus.kindsTable(byInput);
     }
 }

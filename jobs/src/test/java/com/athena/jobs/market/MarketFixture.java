@@ -13,19 +13,13 @@ import com.athena.common.json.JsonFields;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
+import com.athena.jobs.reliability.Feeds;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 
-import com.google.api.core.ApiFuture;
-import com.google.api.core.ApiFutures;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
-import com.google.cloud.pubsub.v1.Publisher;
-import com.google.protobuf.ByteString;
-import com.google.pubsub.v1.PubsubMessage;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -172,41 +166,11 @@ final class MarketFixture {
                         MarketNames.DLQ_SNAPSHOTS));
     }
 
-    void produceTrades(
-            KafkaEndpoint kafka, List<Trade> btc, List<Trade> eth, Map<String, String> bad)
+    void produceTrades(KafkaEndpoint kafka, List<Trade> btc, List<Trade> eth, List<String> bad)
             throws Exception {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            admin.createTopics(
-                            List.of(
-                                    new NewTopic(tradesTopic, 2, (short) 1),
-                                    new NewTopic(dlqTopic, 1, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-            // A fresh topic has no leader for a moment; an idempotent producer that hits that can
-            // stay stuck in OUT_OF_ORDER_SEQUENCE retries: produce only once every partition has
-            // one.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!admin
-                    .describeTopics(List.of(tradesTopic, dlqTopic))
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS)
-                    .values()
-                    .stream()
-                    .allMatch(
-                            d ->
-                                    d.partitions().stream()
-                                            .allMatch(
-                                                    p ->
-                                                            p.leader() != null
-                                                                    && !p.leader().isEmpty()))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "no partition leaders for " + tradesTopic + " after 60 s");
-                }
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
-        }
-        List<String> badPayloads = new ArrayList<>(bad.keySet());
+        Feeds.createTopics(kafka, 1, dlqTopic);
+        Feeds.createTopics(kafka, 2, tradesTopic);
+        List<String> badPayloads = bad;
         int nextBad = 0;
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(
@@ -216,8 +180,8 @@ final class MarketFixture {
                         new ProducerRecord<>(tradesTopic, btc.get(i).symbol, json(btc.get(i))));
                 producer.send(
                         new ProducerRecord<>(tradesTopic, eth.get(i).symbol, json(eth.get(i))));
-                // Bad records interleaved with the good ones, the rest at the end.
-                if (i % 50 == 0 && nextBad < badPayloads.size()) {
+                // Bad records spread evenly between the good ones.
+                while (nextBad < (long) badPayloads.size() * (i + 1) / btc.size()) {
                     producer.send(
                             new ProducerRecord<>(tradesTopic, "bad", badPayloads.get(nextBad++)));
                 }
@@ -241,28 +205,11 @@ final class MarketFixture {
                 .toString();
     }
 
-    void publishSnapshots(PubSubEndpoint pubsub, List<String> good, Map<String, String> bad)
+    void publishSnapshots(PubSubEndpoint pubsub, List<String> good, List<String> bad)
             throws Exception {
-        try (PubSubEndpoint.Clients clients = pubsub.clients()) {
-            clients.ensureSubscription(subscription, snapshotsTopic, 30);
-            Publisher publisher = clients.publisher(snapshotsTopic);
-            try {
-                List<ApiFuture<String>> ids = new ArrayList<>();
-                List<String> all = new ArrayList<>(good);
-                all.addAll(bad.keySet());
-                for (String body : all) {
-                    ids.add(
-                            publisher.publish(
-                                    PubsubMessage.newBuilder()
-                                            .setData(ByteString.copyFromUtf8(body))
-                                            .build()));
-                }
-                ApiFutures.allAsList(ids).get(30, TimeUnit.SECONDS);
-            } finally {
-                publisher.shutdown();
-                publisher.awaitTermination(10, TimeUnit.SECONDS);
-            }
-        }
+        List<String> all = new ArrayList<>(good);
+        all.addAll(bad);
+        Feeds.publish(pubsub, snapshotsTopic, subscription, all);
     }
 
     long count(JdbcEndpoint db, String table) {

@@ -82,8 +82,9 @@ class MarketJobITCase {
         }
         List<Trade> btc = ExpectedBars.bitstamp(fx.btc, 4000);
         List<Trade> eth = fx.syntheticTrades(fx.eth, btc);
-        fx.produceTrades(kafka, btc, eth, MarketFixture.BAD_TRADES);
-        fx.publishSnapshots(pubsub, MarketFixture.SNAPSHOTS, MarketFixture.BAD_SNAPSHOTS);
+        fx.produceTrades(kafka, btc, eth, List.copyOf(MarketFixture.BAD_TRADES.keySet()));
+        fx.publishSnapshots(
+                pubsub, MarketFixture.SNAPSHOTS, List.copyOf(MarketFixture.BAD_SNAPSHOTS.keySet()));
 
         try (LocalBigQueryServer bigquery = LocalBigQueryServer.start()) {
             var bq = bigquery.endpoint("athena-local", "athena_agent");

@@ -1,5 +1,7 @@
 package com.athena.jobs.reliability;
 
+import com.athena.common.deadletter.DeadLetter;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +21,15 @@ import java.util.function.IntFunction;
  * add those themselves.
  */
 public final class BadInputCorpus {
-    /** One bad record: its kind, the payload and the expected dead-letter reason (a prefix). */
-    public record Bad(String kind, String payload, String reason) {}
+    /**
+     * One bad record: its kind, the payload sent, the expected dead-letter reason (a prefix) and
+     * the payload its dead letter carries (the one sent, unless the job re-serialized the record).
+     */
+    public record Bad(String kind, String payload, String reason, String stored) {
+        public Bad(String kind, String payload, String reason) {
+            this(kind, payload, reason, payload);
+        }
+    }
 
     /** 2013-11-25T00:00:00Z, inside the Bitstamp data the tests use. */
     static final long T = 1_385_337_600_000L;
@@ -484,6 +493,73 @@ public final class BadInputCorpus {
             out.add(new Bad(kind, bad[0], bad[1]));
         }
         return out;
+    }
+
+    /**
+     * The bad records without a dead letter among {@code letters} ({payload, reason} pairs): each
+     * letter matches one record with the same stored payload (cut as {@link DeadLetter} cuts it;
+     * with {@code text}, NUL as PostgreSQL text stores it) and a reason starting with the record's.
+     */
+    public static List<Bad> unmatched(List<Bad> bad, List<String[]> letters, boolean text) {
+        Map<String, List<Bad>> open = new java.util.HashMap<>();
+        for (Bad b : bad) {
+            String stored = b.stored();
+            if (stored.length() > DeadLetter.MAX_PAYLOAD_CHARS) {
+                stored = stored.substring(0, DeadLetter.MAX_PAYLOAD_CHARS);
+            }
+            if (text) {
+                stored = stored.replace('\u0000', '\uFFFD');
+            }
+            open.computeIfAbsent(stored, k -> new ArrayList<>()).add(b);
+        }
+        for (String[] letter : letters) {
+            List<Bad> candidates = open.getOrDefault(letter[0], List.of());
+            for (int i = 0; i < candidates.size(); i++) {
+                if (letter[1].startsWith(candidates.get(i).reason())) {
+                    candidates.remove(i);
+                    break;
+                }
+            }
+        }
+        return open.values().stream().flatMap(List::stream).toList();
+    }
+
+    /** A Markdown table of the kinds tried per input. */
+    public static String kindsTable(Map<String, List<Bad>> byInput) {
+        Map<String, Map<String, Long>> counts = new java.util.TreeMap<>();
+        byInput.forEach(
+                (input, bad) ->
+                        countByKind(bad)
+                                .forEach(
+                                        (kind, n) ->
+                                                counts.computeIfAbsent(
+                                                                kind, k -> new LinkedHashMap<>())
+                                                        .put(input, n)));
+        StringBuilder out = new StringBuilder("| Kind |");
+        byInput.keySet().forEach(input -> out.append(' ').append(input).append(" |"));
+        out.append(" Total |\n|---|");
+        byInput.keySet().forEach(input -> out.append("---:|"));
+        out.append("---:|\n");
+        long[] totals = new long[byInput.size() + 1];
+        counts.forEach(
+                (kind, perInput) -> {
+                    out.append("| ").append(kind).append(" |");
+                    long sum = 0;
+                    int col = 0;
+                    for (String input : byInput.keySet()) {
+                        long n = perInput.getOrDefault(input, 0L);
+                        out.append(' ').append(n).append(" |");
+                        totals[col++] += n;
+                        sum += n;
+                    }
+                    totals[col] += sum;
+                    out.append(' ').append(sum).append(" |\n");
+                });
+        out.append("| **all** |");
+        for (long t : totals) {
+            out.append(" **").append(t).append("** |");
+        }
+        return out.append('\n').toString();
     }
 
     /** The kinds and how many of each. */

@@ -14,29 +14,21 @@ import com.athena.common.sql.SchemaMigrator;
 import com.athena.common.testing.RealService;
 import com.athena.common.testing.RequiresServices;
 import com.athena.jobs.MiniClusters;
+import com.athena.jobs.reliability.Feeds;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.api.core.ApiFuture;
-import com.google.api.core.ApiFutures;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
-import com.google.cloud.pubsub.v1.Publisher;
-import com.google.protobuf.ByteString;
-import com.google.pubsub.v1.PubsubMessage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -88,7 +80,8 @@ class TreasuryJobITCase {
 
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
-    @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = miniClusterWithReporter();
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(REPORTER);
 
     private static final Duration WAIT = Duration.ofMinutes(3);
     private static final double EPS = 1e-9;
@@ -105,20 +98,6 @@ class TreasuryJobITCase {
     private final String costsSub = "it-costs-sub-" + run;
     private final String snapshotsTopic = "it-tsnap-" + run;
     private final String snapshotsSub = "it-tsnap-sub-" + run;
-
-    private static MiniClusterExtension miniClusterWithReporter() {
-        // The same settings as MiniClusters.extension(), plus the reporter.
-        Configuration config = new Configuration();
-        config.setString("pipeline.auto-generate-uids", "false");
-        config.setString("pipeline.generic-types", "false");
-        REPORTER.addToConfiguration(config);
-        return new MiniClusterExtension(
-                new MiniClusterResourceConfiguration.Builder()
-                        .setConfiguration(config)
-                        .setNumberTaskManagers(1)
-                        .setNumberSlotsPerTaskManager(MiniClusters.PARALLELISM)
-                        .build());
-    }
 
     private List<String> balanceEvents() {
         return List.of(
@@ -500,47 +479,14 @@ class TreasuryJobITCase {
     private static void publish(
             PubSubEndpoint pubsub, String topic, String subscription, List<String> bodies)
             throws Exception {
-        try (PubSubEndpoint.Clients clients = pubsub.clients()) {
-            clients.ensureSubscription(subscription, topic, 30);
-            Publisher publisher = clients.publisher(topic);
-            try {
-                List<ApiFuture<String>> ids = new ArrayList<>();
-                for (String body : bodies) {
-                    ids.add(
-                            publisher.publish(
-                                    PubsubMessage.newBuilder()
-                                            .setData(ByteString.copyFromUtf8(body))
-                                            .build()));
-                }
-                ApiFutures.allAsList(ids).get(30, TimeUnit.SECONDS);
-            } finally {
-                publisher.shutdown();
-                publisher.awaitTermination(10, TimeUnit.SECONDS);
-            }
-        }
+        Feeds.publish(pubsub, topic, subscription, bodies);
     }
 
     /** Records parsed plus dead-lettered by a parse operator of the job, over its subtasks. */
     private static long parsed(JobID job, String operator) {
-        long sum = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
-                REPORTER.getMetricsByGroup().entrySet()) {
-            Map<String, String> vars = group.getKey().getAllVariables();
-            if (!job.toString().equals(vars.get("<job_id>"))
-                    || !operator.equals(vars.get("<operator_name>"))) {
-                continue;
-            }
-            for (String name :
-                    List.of(
-                            ParseOrDeadLetter.METRIC_RECORDS_IN,
-                            ParseOrDeadLetter.METRIC_DEAD_LETTERS)) {
-                Metric metric = group.getValue().get(name);
-                if (metric instanceof Counter) {
-                    sum += ((Counter) metric).getCount();
-                }
-            }
-        }
-        return sum;
+        return MiniClusters.counter(REPORTER, job, operator, ParseOrDeadLetter.METRIC_RECORDS_IN)
+                + MiniClusters.counter(
+                        REPORTER, job, operator, ParseOrDeadLetter.METRIC_DEAD_LETTERS);
     }
 
     private static List<Map<String, Object>> rowsOf(

@@ -1,0 +1,87 @@
+package com.athena.jobs.reliability;
+
+import com.athena.common.connectors.KafkaEndpoint;
+import com.athena.common.connectors.PubSubEndpoint;
+
+import com.google.api.core.ApiFuture;
+import com.google.api.core.ApiFutures;
+import com.google.cloud.pubsub.v1.Publisher;
+import com.google.protobuf.ByteString;
+import com.google.pubsub.v1.PubsubMessage;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Feeds the integration tests' inputs: fresh Kafka topics and Pub/Sub messages. */
+public final class Feeds {
+    /** Marks a message without data: Pub/Sub refuses a message with neither data nor attributes. */
+    static final String NO_DATA_ATTRIBUTE = "athena-test";
+
+    private Feeds() {}
+
+    /** Creates the topics and waits until every partition has a leader. */
+    public static void createTopics(KafkaEndpoint kafka, int partitions, String... topics)
+            throws Exception {
+        List<NewTopic> fresh = new ArrayList<>();
+        for (String topic : topics) {
+            fresh.add(new NewTopic(topic, partitions, (short) 1));
+        }
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            admin.createTopics(fresh).all().get(30, TimeUnit.SECONDS);
+            // A fresh topic has no leader for a moment; an idempotent producer that hits that can
+            // stay stuck in OUT_OF_ORDER_SEQUENCE retries: produce only once every partition has
+            // one.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!admin
+                    .describeTopics(List.of(topics))
+                    .allTopicNames()
+                    .get(30, TimeUnit.SECONDS)
+                    .values()
+                    .stream()
+                    .allMatch(
+                            d ->
+                                    d.partitions().stream()
+                                            .allMatch(
+                                                    p ->
+                                                            p.leader() != null
+                                                                    && !p.leader().isEmpty()))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "no partition leaders for " + List.of(topics) + " after 60 s");
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * Creates the subscription (and topic) if needed and publishes the bodies in order. An empty
+     * body goes out as a message with an attribute and no data, as a real publisher may send.
+     */
+    public static void publish(
+            PubSubEndpoint pubsub, String topic, String subscription, List<String> bodies)
+            throws Exception {
+        try (PubSubEndpoint.Clients clients = pubsub.clients()) {
+            clients.ensureSubscription(subscription, topic, 30);
+            Publisher publisher = clients.publisher(topic);
+            try {
+                List<ApiFuture<String>> ids = new ArrayList<>();
+                for (String body : bodies) {
+                    PubsubMessage.Builder message =
+                            PubsubMessage.newBuilder().setData(ByteString.copyFromUtf8(body));
+                    if (body.isEmpty()) {
+                        message.putAttributes(NO_DATA_ATTRIBUTE, "no-data");
+                    }
+                    ids.add(publisher.publish(message.build()));
+                }
+                ApiFutures.allAsList(ids).get(60, TimeUnit.SECONDS);
+            } finally {
+                publisher.shutdown();
+                publisher.awaitTermination(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
