@@ -7,6 +7,8 @@ import com.athena.common.connectors.MarketDataRows;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.jobs.reliability.Commands;
+import com.athena.jobs.reliability.Commands.Result;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -22,7 +24,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -52,7 +53,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the TaskManagers must show the job's own metrics.
  */
 class ClusterUpgradeITCase {
-    private static final Path ROOT = Paths.get("").toAbsolutePath().getParent();
+    private static final Path ROOT = Commands.ROOT;
     private static final Duration WAIT = Duration.ofMinutes(2);
     private static final List<Timeframe> TIMEFRAMES =
             List.of(Timeframe.M1, Timeframe.M5, Timeframe.H1);
@@ -60,14 +61,14 @@ class ClusterUpgradeITCase {
 
     @BeforeAll
     static void clusterUp() throws Exception {
-        Result up = run(Duration.ofMinutes(4), Map.of(), "bin/cluster", "up");
-        assertThat(up.exit).as("bin/cluster up:\n%s", up.output).isZero();
+        Result up = Commands.run(Duration.ofMinutes(4), Map.of(), "bin/cluster", "up");
+        assertThat(up.exit()).as("bin/cluster up:\n%s", up.output()).isZero();
     }
 
     @AfterAll
     static void clusterDown() throws Exception {
-        Result down = run(Duration.ofMinutes(2), Map.of(), "bin/cluster", "down");
-        assertThat(down.exit).as("bin/cluster down:\n%s", down.output).isZero();
+        Result down = Commands.run(Duration.ofMinutes(2), Map.of(), "bin/cluster", "down");
+        assertThat(down.exit()).as("bin/cluster down:\n%s", down.output()).isZero();
     }
 
     @Test
@@ -141,7 +142,7 @@ class ClusterUpgradeITCase {
             assertThat(sent.get()).as("still producing when v1 stops").isLessThan(TRADES);
 
             Result stop =
-                    run(
+                    Commands.run(
                             WAIT,
                             cliEnv,
                             "bin/flink",
@@ -149,16 +150,22 @@ class ClusterUpgradeITCase {
                             "--savepointPath",
                             savepoints.toUri().toString(),
                             v1);
-            assertThat(stop.exit).as("bin/flink stop:\n%s", stop.output).isZero();
+            assertThat(stop.exit()).as("bin/flink stop:\n%s", stop.output()).isZero();
             Matcher path =
-                    Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(stop.output);
-            assertThat(path.find()).as(stop.output).isTrue();
+                    Pattern.compile("Savepoint completed\\. Path: (\\S+)").matcher(stop.output());
+            assertThat(path.find()).as(stop.output()).isTrue();
 
             // The savepoint's indicator state, as bin/state prints it for an operator.
             Result state =
-                    run(WAIT, Map.of(), "bin/state", path.group(1), "indicators", jar.toString());
-            assertThat(state.exit).as("bin/state:\n%s", state.output).isZero();
-            assertThat(state.output)
+                    Commands.run(
+                            WAIT,
+                            Map.of(),
+                            "bin/state",
+                            path.group(1),
+                            "indicators",
+                            jar.toString());
+            assertThat(state.exit()).as("bin/state:\n%s", state.output()).isZero();
+            assertThat(state.output())
                     .startsWith("symbol,timeframe,bar_count,last_open_time,ema_9")
                     .contains(symbol + ",1m,")
                     .contains(symbol + ",5m,");
@@ -203,8 +210,8 @@ class ClusterUpgradeITCase {
                                         + "\"");
             }
             assertThat(scrape(9249)).contains("flink_jobmanager_numRunningJobs");
-            Result cancel = run(WAIT, cliEnv, "bin/flink", "cancel", v2);
-            assertThat(cancel.exit).as("bin/flink cancel:\n%s", cancel.output).isZero();
+            Result cancel = Commands.run(WAIT, cliEnv, "bin/flink", "cancel", v2);
+            assertThat(cancel.exit()).as("bin/flink cancel:\n%s", cancel.output()).isZero();
         } finally {
             v1Writes.countDown();
             producing.cancel(true);
@@ -264,10 +271,10 @@ class ClusterUpgradeITCase {
         cmd.add(jar.toString());
         cmd.addAll(args);
         cmd.addAll(extra);
-        Result r = run(WAIT, env, cmd.toArray(new String[0]));
-        assertThat(r.exit).as("%s:\n%s", cmd, r.output).isZero();
-        Matcher id = Pattern.compile("JobID ([0-9a-f]{32})").matcher(r.output);
-        assertThat(id.find()).as(r.output).isTrue();
+        Result r = Commands.run(WAIT, env, cmd.toArray(new String[0]));
+        assertThat(r.exit()).as("%s:\n%s", cmd, r.output()).isZero();
+        Matcher id = Pattern.compile("JobID ([0-9a-f]{32})").matcher(r.output());
+        assertThat(id.find()).as(r.output()).isTrue();
         return id.group(1);
     }
 
@@ -333,22 +340,5 @@ class ClusterUpgradeITCase {
             }
             Thread.sleep(500);
         }
-    }
-
-    private record Result(int exit, String output) {}
-
-    private static Result run(Duration timeout, Map<String, String> env, String... cmd)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb =
-                new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("athena-cmd", ".log");
-        pb.redirectOutput(out.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return new Result(-1, "timed out: " + Files.readString(out, StandardCharsets.UTF_8));
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }
 }
