@@ -7,7 +7,6 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.PubSubEndpoint;
-import com.athena.common.connectors.RawPubSubMessages;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.connectors.TreasuryJdbcSinks;
 import com.athena.common.connectors.TreasuryKafkaSinks;
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -194,7 +192,7 @@ class TreasuryBadInputITCase {
                 new TreasuryJob(
                         new TreasuryJob.Sources(
                                 new TreasuryJob.Input<>(
-                                        pubsub(pubsub, costsSub),
+                                        TreasuryTables.pubsub(pubsub, costsSub),
                                         settings.eventParser,
                                         TreasuryNames.DLQ_COSTS),
                                 new TreasuryJob.Input<>(
@@ -205,7 +203,7 @@ class TreasuryBadInputITCase {
                                         settings.eventParser,
                                         TreasuryNames.DLQ_BALANCES),
                                 new TreasuryJob.Input<>(
-                                        pubsub(pubsub, snapshotsSub),
+                                        TreasuryTables.pubsub(pubsub, snapshotsSub),
                                         settings.snapshotParser::parse,
                                         TreasuryNames.DLQ_SNAPSHOTS),
                                 null),
@@ -277,7 +275,9 @@ class TreasuryBadInputITCase {
                                     "\"amount\":0.01")));
             waitFor(
                     "both day closes of every agent",
-                    () -> dayCloses(postgres).size() == 2 * AGENTS);
+                    () ->
+                            TreasuryTables.dayCloses(postgres, "it-bad-" + run + "-a%").size()
+                                    == 2 * AGENTS);
             kafkaLetters = readDeadLetters(kafka, badCount);
             assertThat(client.getJobStatus().get(10, TimeUnit.SECONDS))
                     .isEqualTo(JobStatus.RUNNING);
@@ -294,8 +294,9 @@ class TreasuryBadInputITCase {
                 BadInputCorpus.unmatched(all, kafkaLetters, false);
         List<String[]> tableLetters = tableDeadLetters(postgres);
         List<BadInputCorpus.Bad> missingInTable = BadInputCorpus.unmatched(all, tableLetters, true);
-        Map<String, Double> storedCosts = storedCosts(postgres);
-        Map<String, BigDecimal> closes = dayCloses(postgres);
+        Map<String, Double> storedCosts = TreasuryTables.costs(postgres, "it-bad-" + run + "-a%");
+        Map<String, BigDecimal> closes =
+                TreasuryTables.dayCloses(postgres, "it-bad-" + run + "-a%");
         long lostCosts =
                 expectedCosts.keySet().stream().filter(id -> !storedCosts.containsKey(id)).count();
         long extraCosts =
@@ -343,7 +344,7 @@ class TreasuryBadInputITCase {
         return "it-bad-" + run + "-a" + a;
     }
 
-    private static String event(String agent, String id, Instant at, String fields) {
+    static String event(String agent, String id, Instant at, String fields) {
         return "{\"event_id\":\""
                 + id
                 + "\",\"agent_id\":\""
@@ -371,18 +372,6 @@ class TreasuryBadInputITCase {
         return bad.stream().map(BadInputCorpus.Bad::payload).toList();
     }
 
-    private static SourceFactory<RawRecord> pubsub(PubSubEndpoint pubsub, String subscription)
-            throws Exception {
-        return SourceFactory.legacy(
-                pubsub.source(
-                        subscription,
-                        new RawPubSubMessages(subscription),
-                        100,
-                        Duration.ofSeconds(5),
-                        3),
-                TypeInformation.of(RawRecord.class));
-    }
-
     private static long rejected(JobClient job, String operator) {
         return MiniClusters.counter(
                 REPORTER, job.getJobID(), operator, ParseOrDeadLetter.METRIC_DEAD_LETTERS);
@@ -391,46 +380,6 @@ class TreasuryBadInputITCase {
     private static long parsed(JobClient job, String operator) {
         return MiniClusters.counter(
                 REPORTER, job.getJobID(), operator, ParseOrDeadLetter.METRIC_RECORDS_IN);
-    }
-
-    private Map<String, BigDecimal> dayCloses(JdbcEndpoint db) {
-        Map<String, BigDecimal> closes = new TreeMap<>();
-        try (Connection c = db.open();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT agent_id, day::text, balance_usd FROM treasury_snapshots"
-                                        + " WHERE agent_id LIKE ? AND snapshot_type = 'day_close'")) {
-            ps.setString(1, "it-bad-" + run + "-a%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    closes.put(
-                            rs.getString(1) + " " + rs.getString(2),
-                            BigDecimal.valueOf(rs.getDouble(3))
-                                    .setScale(2, RoundingMode.HALF_EVEN));
-                }
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return closes;
-    }
-
-    private Map<String, Double> storedCosts(JdbcEndpoint db) throws Exception {
-        Map<String, Double> stored = new HashMap<>();
-        try (Connection c = db.open();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "SELECT event_id, amount FROM cost_events WHERE agent_id LIKE ?")) {
-            ps.setString(1, "it-bad-" + run + "-a%");
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    assertThat(stored.put(rs.getString(1), rs.getDouble(2)))
-                            .as("one row per cost")
-                            .isNull();
-                }
-            }
-        }
-        return stored;
     }
 
     private List<String[]> tableDeadLetters(JdbcEndpoint db) throws Exception {
