@@ -108,23 +108,29 @@ public final class JdbcSinks {
                 .buildAtLeastOnce(endpoint.connectionOptions());
     }
 
+    /**
+     * Binds a dead letter. Its text comes from outside (a reason may quote a field of the record),
+     * and PostgreSQL text cannot hold NUL: NUL is stored as U+FFFD, everything else verbatim.
+     */
+    static void bindDeadLetter(PreparedStatement ps, DeadLetter d) throws SQLException {
+        ps.setString(1, storable(d.source));
+        ps.setString(2, storable(d.origin));
+        ps.setTimestamp(3, new Timestamp(d.receivedAt));
+        ps.setString(4, storable(d.reason));
+        ps.setString(5, storable(d.payload));
+    }
+
+    /** The text with each NUL replaced by U+FFFD, which PostgreSQL can store. */
+    static String storable(String text) {
+        return text == null ? null : text.replace('\0', '\uFFFD');
+    }
+
     /** Dead letters, written once per (source, origin, received_at) even under replay. */
     public static Sink<DeadLetter> deadLetters(
             JdbcEndpoint endpoint, JdbcExecutionOptions options) {
         return JdbcSink.<DeadLetter>builder()
                 .withExecutionOptions(options)
-                .withQueryStatement(
-                        INSERT_DEAD_LETTER,
-                        (ps, d) -> {
-                            ps.setString(1, d.source);
-                            ps.setString(2, d.origin);
-                            ps.setTimestamp(3, new Timestamp(d.receivedAt));
-                            ps.setString(4, d.reason);
-                            // PostgreSQL text cannot hold NUL; the rest is stored verbatim.
-                            ps.setString(
-                                    5,
-                                    d.payload == null ? null : d.payload.replace('\0', '\uFFFD'));
-                        })
+                .withQueryStatement(INSERT_DEAD_LETTER, JdbcSinks::bindDeadLetter)
                 .buildAtLeastOnce(endpoint.connectionOptions());
     }
 }

@@ -32,13 +32,17 @@ public final class MarketDataRows {
     public static List<MarketBar> read(
             Connection c, String symbol, String timeframe, String source, int latest)
             throws SQLException {
-        String sql = SELECT + (latest > 0 ? " ORDER BY ts DESC LIMIT " + latest : " ORDER BY ts");
+        // The limit is bound like every other value: no data is ever spliced into SQL text.
+        String sql = SELECT + (latest > 0 ? " ORDER BY ts DESC LIMIT ?" : " ORDER BY ts");
         List<MarketBar> rows = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, symbol);
             ps.setString(2, timeframe);
             ps.setString(3, source);
             ps.setString(4, source);
+            if (latest > 0) {
+                ps.setInt(5, latest);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Bar b =

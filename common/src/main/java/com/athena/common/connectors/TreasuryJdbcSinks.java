@@ -1,6 +1,5 @@
 package com.athena.common.connectors;
 
-import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.json.JsonFields;
 import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.TreasuryRow;
@@ -99,7 +98,7 @@ public final class TreasuryJdbcSinks {
                                                 + r.snapshot.timestamp),
                         new JdbcUpsertSink.Route<TreasuryRow>(
                                 JdbcSinks.INSERT_DEAD_LETTER,
-                                (ps, r) -> bindDeadLetter(ps, r.deadLetter),
+                                (ps, r) -> JdbcSinks.bindDeadLetter(ps, r.deadLetter),
                                 r ->
                                         r.deadLetter.source
                                                 + '\u0000'
@@ -159,15 +158,6 @@ public final class TreasuryJdbcSinks {
                 .put("snapshot_type", s.snapshotType)
                 .put("trigger", s.trigger);
         return labels.toString();
-    }
-
-    static void bindDeadLetter(PreparedStatement ps, DeadLetter d) throws SQLException {
-        ps.setString(1, d.source);
-        ps.setString(2, d.origin);
-        ps.setTimestamp(3, new Timestamp(d.receivedAt));
-        ps.setString(4, d.reason);
-        // PostgreSQL text cannot hold NUL; the rest is stored verbatim.
-        ps.setString(5, d.payload == null ? null : d.payload.replace('\0', '\uFFFD'));
     }
 
     private static void setNullable(PreparedStatement ps, int index, double value)

@@ -42,7 +42,7 @@ public final class JsonFields {
         return node;
     }
 
-    /** A required non-blank string of at most {@code maxLength} characters. */
+    /** A required non-blank string of at most {@code maxLength} characters, without NUL. */
     public static String text(JsonNode node, String field, int maxLength)
             throws InvalidRecordException {
         JsonNode value = node.get(field);
@@ -59,6 +59,11 @@ public final class JsonFields {
         if (text.length() > maxLength) {
             throw new InvalidRecordException(
                     field + " is longer than " + maxLength + " characters");
+        }
+        if (text.indexOf('\0') >= 0) {
+            // PostgreSQL text cannot hold NUL: accepted, it would fail the JDBC sink on every
+            // retry.
+            throw new InvalidRecordException(field + " contains NUL (\\u0000)");
         }
         return text;
     }

@@ -93,6 +93,50 @@ class JdbcEndpointTest {
     }
 
     @Test
+    void tlsKeysAreAppliedToTheUrlUnlessItSetsThemItself() {
+        ServiceEnvironment env =
+                ServiceEnvironments.load(
+                        Map.of(
+                                "POSTGRES_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/athena",
+                                "POSTGRES_USER", "athena",
+                                "POSTGRES_SSLMODE", "verify-full",
+                                "POSTGRES_SSLROOTCERT", "/srv/tls dir/ca&1.crt",
+                                "TIMESCALEDB_JDBC_URL",
+                                        "jdbc:postgresql://127.0.0.1:5433/postgres?SSLMODE=disable",
+                                "TIMESCALEDB_USER", "postgres",
+                                "TIMESCALEDB_SSLMODE", "require",
+                                "TIMESCALEDB_SSLROOTCERT", "/srv/ca.crt"),
+                        emptyDirectory);
+        // The path is URL-encoded: the driver decodes it, and a '&' or space cannot split it.
+        assertThat(JdbcEndpoint.postgres(env).url())
+                .isEqualTo(
+                        "jdbc:postgresql://127.0.0.1:5432/athena?sslmode=verify-full"
+                                + "&sslrootcert=%2Fsrv%2Ftls+dir%2Fca%261.crt"
+                                + "&reWriteBatchedInserts=true");
+        assertThat(JdbcEndpoint.postgresUrl(env))
+                .isEqualTo(
+                        "jdbc:postgresql://127.0.0.1:5432/athena?sslmode=verify-full"
+                                + "&sslrootcert=%2Fsrv%2Ftls+dir%2Fca%261.crt");
+        // The URL's own sslmode wins (any case); the root certificate is still added.
+        assertThat(JdbcEndpoint.timescale(env).url())
+                .isEqualTo(
+                        "jdbc:postgresql://127.0.0.1:5433/postgres?SSLMODE=disable"
+                                + "&sslrootcert=%2Fsrv%2Fca.crt&reWriteBatchedInserts=true");
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "jdbc:postgresql://h/db, sslmode, false",
+        "jdbc:postgresql://h/db?sslmode=require, sslmode, true",
+        "jdbc:postgresql://h/db?a=1&sslmode, sslmode, true",
+        "jdbc:postgresql://h/db?xsslmode=require, sslmode, false",
+        "jdbc:postgresql://h/db?sslrootcert=x, sslmode, false",
+    })
+    void hasParameterMatchesWholeNames(String url, String name, boolean expected) {
+        assertThat(JdbcEndpoint.hasParameter(url, name)).isEqualTo(expected);
+    }
+
+    @Test
     void missingUrlNamesTheKey() {
         ServiceEnvironment env =
                 ServiceEnvironments.load(Map.of("POSTGRES_USER", "u"), emptyDirectory);

@@ -85,6 +85,8 @@ class JsonFieldsTest {
                 "{\"s\": \"  \"}     | s is blank",
                 "{\"s\": \"\"}       | s is blank",
                 "{\"s\": \"123456\"} | s is longer than 5 characters",
+                // escaped NUL: PostgreSQL text cannot store it, so it never reaches a JDBC sink
+                "{\"s\": \"a\\u0000b\"} | s contains NUL (\\u0000)",
             })
     void textRejections(String json, String reason) throws Exception {
         JsonNode n = node(json);

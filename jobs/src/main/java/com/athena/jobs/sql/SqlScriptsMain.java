@@ -1,6 +1,7 @@
 package com.athena.jobs.sql;
 
 import com.athena.common.config.ServiceEnvironment;
+import com.athena.common.connectors.JdbcEndpoint;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +101,16 @@ public final class SqlScriptsMain {
             String explicit = processEnv.get(name);
             if (explicit != null && !explicit.isBlank()) {
                 return Optional.of(explicit);
+            }
+            if (name.equals(JDBC_URL)) {
+                // The same URL the jobs use, so the TLS keys (sslmode, sslrootcert) apply here too.
+                return services.get(jdbc.get(name))
+                        .map(
+                                url ->
+                                        JdbcEndpoint.withTls(
+                                                url,
+                                                services.get(prefix + "SSLMODE"),
+                                                services.get(prefix + "SSLROOTCERT")));
             }
             if (jdbc.containsKey(name)) {
                 Optional<String> value = services.get(jdbc.get(name));
