@@ -522,6 +522,15 @@ class TaskManagerKillITCase {
                     restarts.put(job, numRestarts(job));
                 }
                 long lateEvents = metric(treasury, "lateEvents");
+                // The counters of the attempts since the restore: what the restored state lacked
+                // had to be read again, what it held came again as dropped duplicates.
+                Replay replay =
+                        new Replay(
+                                TRADES + 1 - metric(market, "recordsParsed"),
+                                tradesAtKill,
+                                feed.all().size() - metric(treasury, "treasuryEvents"),
+                                eventsAtKill,
+                                metric(treasury, "duplicateEvents"));
                 // Dead letters of either job (origins name this run's topics and subscriptions):
                 // a trade after the watermark would be one.
                 long deadLetters = count(postgres, "dead_letters", "origin LIKE", "%" + run + "%");
@@ -595,6 +604,7 @@ class TaskManagerKillITCase {
                                 completeAt,
                                 lateEvents,
                                 deadLetters,
+                                replay,
                                 started,
                                 feed);
                 ReliabilityReport.record(
@@ -1537,6 +1547,14 @@ class TaskManagerKillITCase {
 
     // ---- the report
 
+    /** What the restored checkpoints held, and what the jobs read again after the restore. */
+    private record Replay(
+            long tradesRestored,
+            long tradesBeforeKill,
+            long eventsRestored,
+            long eventsBeforeKill,
+            long duplicatesDropped) {}
+
     private static String details(
             String victim,
             long pid,
@@ -1552,6 +1570,7 @@ class TaskManagerKillITCase {
             long completeAt,
             long lateEvents,
             long deadLetters,
+            Replay replay,
             long started,
             Feed feed) {
         StringBuilder out = new StringBuilder();
@@ -1587,6 +1606,18 @@ class TaskManagerKillITCase {
                             r.path("id").isNumber() ? r.path("id").asText() : "none",
                             checkpointBeforeKill.get(jobs.get(i))));
         }
+        out.append(
+                String.format(
+                        "- the restored market state held the first %,d trades (%,d had been sent"
+                                + " before the kill; the rest were read again from Kafka); the"
+                                + " restored treasury state held %,d events (%,d had been taken"
+                                + " before the kill); after the restore the treasury dropped %,d"
+                                + " redelivered or re-read events as duplicates%n",
+                        replay.tradesRestored(),
+                        replay.tradesBeforeKill(),
+                        replay.eventsRestored(),
+                        replay.eventsBeforeKill(),
+                        replay.duplicatesDropped()));
         out.append(
                 String.format(
                         "- treasury events applied late since the restart: %d (the feed allows"
@@ -1693,7 +1724,7 @@ class TaskManagerKillITCase {
         }
     }
 
-    /** A counter of the treasury operator summed over the TaskManagers' Prometheus endpoints. */
+    /** A counter of the job's operators, summed over the TaskManagers' Prometheus endpoints. */
     private static long metric(String job, String name) throws Exception {
         Pattern line =
                 Pattern.compile(
