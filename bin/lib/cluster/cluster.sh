@@ -71,6 +71,16 @@ io.tmp.dirs: $CLUSTER_RUN/tmp
 web.tmpdir: $CLUSTER_RUN/tmp/web
 blob.server.port: 0
 metrics.reporter.prom.port: 9249-9251
+# A TaskManager that dies (kill -9, a crashed JVM) refuses connections at once, so it is declared
+# lost after heartbeat.rpc-failure-threshold (2) failed heartbeat RPCs: interval x 2, about 4 s
+# here instead of 20 s with the default 10 s interval. Until then (seen with TaskManagerKillITCase)
+# the JobManager keeps deploying the restarted tasks into the dead TaskManager's slots, each
+# attempt failing at once and using up one of the job's 10 restart attempts; and when
+# bin/cluster up has restarted it first under the same resource id, the late verdict on the old
+# process disconnects the new one, a second failover of every job on it. heartbeat.timeout (in ms,
+# for a TaskManager that hangs rather than dies) stays far above the GC pauses of 1 GB heaps.
+heartbeat.interval: 2000
+heartbeat.timeout: 20000
 YAML
   } >"$tmp"
   mv "$tmp" "$CLUSTER_CONF/config.yaml"

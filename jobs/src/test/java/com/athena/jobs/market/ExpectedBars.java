@@ -16,14 +16,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What the market job must produce, computed directly from the trades without Flink. */
-final class ExpectedBars {
+/**
+ * What the market job must produce, computed directly from the trades without Flink. Public for the
+ * fault tests in {@code com.athena.jobs.reliability}, which compare against it too.
+ */
+public final class ExpectedBars {
     private ExpectedBars() {}
 
     /**
      * The first {@code count} real Bitstamp trades (with size > 0), as trades of {@code symbol}.
      */
-    static List<Trade> bitstamp(String symbol, int count) throws Exception {
+    public static List<Trade> bitstamp(String symbol, int count) throws Exception {
         List<Trade> trades = new ArrayList<>();
         try (BufferedReader reader =
                 new BufferedReader(
@@ -54,7 +57,7 @@ final class ExpectedBars {
     }
 
     /** Bars in time order with their indicators, for one symbol's trades and one timeframe. */
-    static List<MarketBar> of(List<Trade> trades, Timeframe tf) {
+    public static List<MarketBar> of(List<Trade> trades, Timeframe tf) {
         Map<Long, OhlcvAccumulator> windows = new TreeMap<>();
         String symbol = trades.get(0).symbol;
         for (Trade t : trades) {
