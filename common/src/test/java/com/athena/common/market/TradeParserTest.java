@@ -96,7 +96,8 @@ class TradeParserTest {
         return Stream.of(
                 // symbol
                 Arguments.of(trade("\"BTC'; DROP TABLE trades; --\"", "1", "1", ""), outside),
-                Arguments.of(trade("\"BTC\\u0000\"", "1", "1", ""), outside),
+                Arguments.of(
+                        trade("\"BTC\\u0000\"", "1", "1", ""), "symbol contains NUL (\\u0000)"),
                 Arguments.of(trade("\"BTC USD\"", "1", "1", ""), outside),
                 Arguments.of(trade("\"BTC%\"", "1", "1", ""), outside),
                 Arguments.of(trade("\"BTC\\\"\"", "1", "1", ""), outside),
