@@ -3,7 +3,6 @@ package com.athena.jobs.treasury;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.NamedSink;
-import com.athena.common.flink.NoRecords;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.json.RecordParser;
@@ -22,6 +21,7 @@ import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -165,8 +165,9 @@ public final class TreasuryJob {
             throw new IllegalArgumentException("The treasury job needs an event source");
         }
 
+        DataStream<TreasuryEvent> allEvents = union(events);
         SingleOutputStreamOperator<TreasurySnapshot> treasury =
-                treasury(union(events), broadcastSnapshots(env, snapshots));
+                treasury(allEvents, broadcastSnapshots(allEvents, snapshots));
         DataStream<TreasuryTransition> transitions =
                 treasury.getSideOutput(TreasuryJobState.TRANSITIONS);
         DataStream<CostRecord> costs = treasury.getSideOutput(TreasuryJobState.COSTS);
@@ -210,9 +211,7 @@ public final class TreasuryJob {
                             .union(
                                     treasury.flatMap(
                                                     (TreasurySnapshot s,
-                                                            org.apache.flink.util.Collector<
-                                                                            TreasuryRow>
-                                                                    out) ->
+                                                            Collector<TreasuryRow> out) ->
                                                             TreasuryRow.metrics(s)
                                                                     .forEach(out::collect),
                                                     TypeInformation.of(TreasuryRow.class))
@@ -248,17 +247,21 @@ public final class TreasuryJob {
     /**
      * The snapshots, with watermarks of their own: the treasury operator's watermark is the least
      * of both inputs', so the override is known up to the watermark (idleness keeps a quiet
-     * snapshot feed from holding the treasury back). Without snapshots, an empty input whose
-     * end-of-input watermark holds nothing back.
+     * snapshot feed from holding the treasury back).
+     *
+     * <p>Without snapshots, an empty stream derived from the events, so that it carries the events'
+     * own watermarks and idleness and the treasury clock follows the events alone. An empty source
+     * would end at once with the end-of-input watermark: while the events are idle (a restart
+     * waiting for Pub/Sub to redeliver) that watermark alone would move every agent to the end of
+     * time and make every redelivered event late.
      */
     private BroadcastStream<MarketSnapshot> broadcastSnapshots(
-            StreamExecutionEnvironment env, List<DataStream<MarketSnapshot>> snapshots) {
+            DataStream<TreasuryEvent> events, List<DataStream<MarketSnapshot>> snapshots) {
         DataStream<MarketSnapshot> input;
         if (snapshots.isEmpty()) {
             input =
-                    env.addSource(
-                                    new NoRecords<MarketSnapshot>(),
-                                    TreasuryNames.NO_SNAPSHOTS,
+                    events.flatMap(
+                                    (TreasuryEvent e, Collector<MarketSnapshot> out) -> {},
                                     TypeInformation.of(MarketSnapshot.class))
                             .uid(TreasuryNames.NO_SNAPSHOTS)
                             .name(TreasuryNames.NO_SNAPSHOTS);

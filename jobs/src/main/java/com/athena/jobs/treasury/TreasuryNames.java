@@ -11,7 +11,9 @@ public final class TreasuryNames {
     public static final String SOURCE_BALANCES = "kafka-treasury-events-source";
     public static final String SOURCE_SNAPSHOTS = "pubsub-treasury-snapshots-source";
     public static final String SOURCE_MIXED = "mixed-input-source";
-    public static final String NO_SNAPSHOTS = "no-snapshots-source";
+
+    /** Without a snapshot feed: an empty stream carrying the events' watermarks. */
+    public static final String NO_SNAPSHOTS = "no-snapshots";
 
     public static final String PARSE_COSTS = "parse-costs";
     public static final String PARSE_BALANCES = "parse-balances";
