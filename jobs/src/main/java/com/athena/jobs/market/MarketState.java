@@ -1,12 +1,12 @@
 package com.athena.jobs.market;
 
+import com.athena.common.flink.SeenIds;
 import com.athena.common.indicators.IndicatorState;
 import com.athena.common.market.MarketConditions;
 import com.athena.common.market.MarketSnapshot;
 import com.athena.common.market.Trade;
 
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -35,16 +35,7 @@ public final class MarketState {
 
     /** Per symbol: trade id to event time, remembered for the de-duplication TTL. */
     public static MapStateDescriptor<String, Long> seenTrades(Duration ttl) {
-        MapStateDescriptor<String, Long> descriptor =
-                new MapStateDescriptor<>("seen-trades", Types.STRING, Types.LONG);
-        descriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(ttl)
-                        .updateTtlOnCreateAndWrite()
-                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        .cleanupIncrementally(10, false)
-                        .cleanupInRocksdbCompactFilter(1000)
-                        .build());
-        return descriptor;
+        return SeenIds.descriptor("seen-trades", ttl);
     }
 
     /** Trades that arrived after their bar closed. */

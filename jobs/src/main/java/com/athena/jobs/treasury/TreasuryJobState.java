@@ -1,6 +1,7 @@
 package com.athena.jobs.treasury;
 
 import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.SeenIds;
 import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.DailyCost;
 import com.athena.common.treasury.TreasuryEvent;
@@ -8,7 +9,6 @@ import com.athena.common.treasury.TreasuryState;
 import com.athena.common.treasury.TreasuryTransition;
 
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -58,15 +58,6 @@ public final class TreasuryJobState {
      * backend and by RocksDB's compaction filter.
      */
     public static MapStateDescriptor<String, Long> seenEvents(Duration ttl) {
-        MapStateDescriptor<String, Long> descriptor =
-                new MapStateDescriptor<>(SEEN_EVENTS, Types.STRING, Types.LONG);
-        descriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(ttl)
-                        .updateTtlOnCreateAndWrite()
-                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        .cleanupIncrementally(10, false)
-                        .cleanupInRocksdbCompactFilter(1000)
-                        .build());
-        return descriptor;
+        return SeenIds.descriptor(SEEN_EVENTS, ttl);
     }
 }

@@ -19,15 +19,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -97,7 +94,7 @@ class ClusterUpgradeITCase {
         // The job version under test: the shaded jar this build made, copied so that a
         // concurrent build cannot swap it mid-test.
         Path jar = Files.createTempDirectory("athena-upgrade").resolve("athena-jobs-v1.jar");
-        copyJobJar(jar);
+        Commands.copyJobJar(jar);
         Path savepoints = jar.getParent().resolve("savepoints");
 
         // The job writes market_data to "TimescaleDB"; here the process environment points it at
@@ -215,45 +212,6 @@ class ClusterUpgradeITCase {
         } finally {
             v1Writes.countDown();
             producing.cancel(true);
-        }
-    }
-
-    /**
-     * Copies the shaded jar this build made ({@code ATHENA_JOB_JAR} names another), so that a
-     * concurrent build cannot swap it mid-test; waits briefly while a build is rewriting it.
-     */
-    private static void copyJobJar(Path to) throws Exception {
-        Path from =
-                Paths.get(
-                        System.getenv()
-                                .getOrDefault(
-                                        "ATHENA_JOB_JAR",
-                                        ROOT.resolve("jobs/target/athena-jobs-0.1.0-SNAPSHOT.jar")
-                                                .toString()));
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (!copiedWhole(from, to)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(
-                        "no complete shaded job jar at " + from + " (mvn package)");
-            }
-            Thread.sleep(2000);
-        }
-    }
-
-    /** Copies the jar and checks the copy is a whole shaded jar, not one a build is writing. */
-    private static boolean copiedWhole(Path from, Path to) {
-        try {
-            if (!Files.isRegularFile(from) || Files.size(from) < 10_000_000L) {
-                return false;
-            }
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(to.toFile())) {
-                return jar.getEntry("com/athena/jobs/Main.class") != null
-                        && jar.getEntry("org/apache/flink/connector/kafka/source/KafkaSource.class")
-                                != null;
-            }
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -31,13 +31,12 @@ import com.athena.common.treasury.TreasuryTransition;
 import com.athena.jobs.MiniClusters;
 import com.athena.jobs.market.ExpectedBars;
 import com.athena.jobs.market.MarketSettings;
+import com.athena.jobs.savepoint.CollectSink;
 import com.athena.jobs.treasury.TreasuryJob;
 import com.athena.jobs.treasury.TreasuryNames;
 import com.athena.jobs.treasury.TreasurySettings;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -53,8 +52,6 @@ import com.google.cloud.firestore.QueryDocumentSnapshot;
 import com.google.cloud.pubsub.v1.Publisher;
 import com.google.protobuf.ByteString;
 import com.google.pubsub.v1.PubsubMessage;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -70,11 +67,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,8 +89,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -198,14 +191,14 @@ class TaskManagerKillITCase {
     static void clusterUp() throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         while (true) {
-            Result up = run(Duration.ofMinutes(4), Map.of(), "bin/cluster", "up");
-            if (up.exit == 0) {
+            Commands.Result up = Commands.run(Duration.ofMinutes(4), Map.of(), "bin/cluster", "up");
+            if (up.exit() == 0) {
                 return;
             }
             // Another checkout's cluster holds the ports: wait for it to go, never stop it.
-            if (!up.output.contains("is taken by another process")
+            if (!up.output().contains("is taken by another process")
                     || System.nanoTime() > deadline) {
-                fail("bin/cluster up:\n" + up.output);
+                fail("bin/cluster up:\n" + up.output());
             }
             LOG.warn("The cluster ports are taken by another process; retrying in 10 s");
             TimeUnit.SECONDS.sleep(10);
@@ -214,8 +207,8 @@ class TaskManagerKillITCase {
 
     @AfterAll
     static void clusterDown() throws Exception {
-        Result down = run(Duration.ofMinutes(2), Map.of(), "bin/cluster", "down");
-        assertThat(down.exit).as("bin/cluster down:\n%s", down.output).isZero();
+        Commands.Result down = Commands.run(Duration.ofMinutes(2), Map.of(), "bin/cluster", "down");
+        assertThat(down.exit()).as("bin/cluster down:\n%s", down.output()).isZero();
     }
 
     @Test
@@ -310,7 +303,7 @@ class TaskManagerKillITCase {
                 "it.kill.treasury.dlq." + run,
                 "it.kill.transitions." + run);
         Path jar = Files.createTempDirectory("athena-kill").resolve("athena-jobs.jar");
-        copyJobJar(jar);
+        Commands.copyJobJar(jar);
         // The jobs write their tables to "TimescaleDB"; here the process environment points them
         // at PostgreSQL (it overrides target/services.env): the local TimescaleDB is a WASM build
         // that serves one connection at a time, and the market job writes from three subtasks.
@@ -358,7 +351,7 @@ class TaskManagerKillITCase {
                 String treasury = treasurySubmit.get(3, TimeUnit.MINUTES);
                 jobs.add(market);
                 jobs.add(treasury);
-                waitFor("both jobs running", Duration.ofMinutes(2), () -> allRunning(jobs));
+                Waits.until("both jobs running", Duration.ofMinutes(2), () -> allRunning(jobs));
 
                 // The TaskManager to kill: one that runs tasks of both jobs.
                 Set<String> shared = new TreeSet<>(taskManagersOf(market));
@@ -385,7 +378,7 @@ class TaskManagerKillITCase {
                     send.all(step);
                     phaseA += step.size();
                     long expected = phaseA;
-                    waitFor(
+                    Waits.until(
                             "the treasury operator to take "
                                     + expected
                                     + " events (up to "
@@ -397,11 +390,11 @@ class TaskManagerKillITCase {
                 // A checkpoint after all of it: what is replayed after the kill is the fifth day's
                 // morning only, which no watermark of the run can pass before the tick.
                 long phaseADone = System.currentTimeMillis();
-                waitFor(
+                Waits.until(
                         "a treasury checkpoint after the first four days",
                         Duration.ofSeconds(60),
                         () -> completedCheckpointAfter(treasury, phaseADone) != null);
-                waitFor(
+                Waits.until(
                         "a completed market checkpoint",
                         Duration.ofSeconds(60),
                         () -> completedCheckpointAfter(market, 0) != null);
@@ -415,7 +408,7 @@ class TaskManagerKillITCase {
                                     return null;
                                 });
                 long flowing = phaseA + 40;
-                waitFor(
+                Waits.until(
                         "the fifth day's events and more trades to flow",
                         Duration.ofSeconds(60),
                         () ->
@@ -437,10 +430,13 @@ class TaskManagerKillITCase {
                         .isFalse();
                 assertThat(tradesSent.get()).as("trades still flowing").isLessThan(TRADES);
 
-                Result up = run(Duration.ofMinutes(3), Map.of(), "bin/cluster", "up");
-                assertThat(up.exit).as("bin/cluster up after the kill:\n%s", up.output).isZero();
+                Commands.Result up =
+                        Commands.run(Duration.ofMinutes(3), Map.of(), "bin/cluster", "up");
+                assertThat(up.exit())
+                        .as("bin/cluster up after the kill:\n%s", up.output())
+                        .isZero();
                 long backAt = System.currentTimeMillis();
-                waitFor(
+                Waits.until(
                         "both jobs to restart and run again",
                         Duration.ofMinutes(3),
                         () -> restartedSince(jobs, killedAt) && allRunning(jobs));
@@ -454,7 +450,7 @@ class TaskManagerKillITCase {
                 // the fifth day.
                 long due = runningAt + ACK_DEADLINE_SECONDS * 1000L + 5000;
                 long[] taken = {-1, System.nanoTime()};
-                waitFor(
+                Waits.until(
                         "the restarted treasury job to take every redelivered message",
                         Duration.ofSeconds(90),
                         () -> {
@@ -479,13 +475,13 @@ class TaskManagerKillITCase {
                     marketRows += ExpectedBars.of(trades, tf).size();
                 }
                 long expectedMarketRows = marketRows;
-                waitFor(
+                Waits.until(
                         "all bars in PostgreSQL",
                         Duration.ofMinutes(2),
                         () ->
                                 count(postgres, "market_data", "symbol =", symbol)
                                         >= expectedMarketRows);
-                waitFor(
+                Waits.until(
                         "all treasury rows in PostgreSQL",
                         Duration.ofMinutes(2),
                         () ->
@@ -496,7 +492,7 @@ class TaskManagerKillITCase {
                 Map<String, Map<String, Object>> expectedTreasuryDocs = reference.treasuryDocs();
                 Map<String, Map<String, Object>> expectedCostDocs = reference.costDocs();
                 try (Firestore fs = firestore.open()) {
-                    waitFor(
+                    Waits.until(
                             "the Firestore documents",
                             Duration.ofSeconds(90),
                             () ->
@@ -665,7 +661,7 @@ class TaskManagerKillITCase {
                 costs.shutdown();
                 costs.awaitTermination(10, TimeUnit.SECONDS);
                 for (String job : jobs) {
-                    run(Duration.ofMinutes(1), cliEnv, "bin/flink", "cancel", job);
+                    Commands.run(Duration.ofMinutes(1), cliEnv, "bin/flink", "cancel", job);
                 }
                 Files.deleteIfExists(jar);
                 Files.deleteIfExists(jar.getParent());
@@ -945,31 +941,31 @@ class TaskManagerKillITCase {
                             List.of(
                                     NamedSink.of(
                                             TreasuryNames.SINK_TREASURY_FIRESTORE,
-                                            new Collect<TreasurySnapshot>(name + "-treasury"))),
+                                            new CollectSink<TreasurySnapshot>(name + "-treasury"))),
                             List.of(),
                             List.of(),
                             List.of(
                                     NamedSink.of(
                                             TreasuryNames.SINK_LOGS_FIRESTORE,
-                                            new Collect<TreasuryTransition>(
+                                            new CollectSink<TreasuryTransition>(
                                                     name + "-transitions"))),
                             List.of(
                                     NamedSink.of(
                                             TreasuryNames.SINK_COSTS_BIGQUERY,
-                                            new Collect<CostRecord>(name + "-costs"))),
+                                            new CollectSink<CostRecord>(name + "-costs"))),
                             List.of(
                                     NamedSink.of(
                                             TreasuryNames.SINK_COSTS_FIRESTORE,
-                                            new Collect<DailyCost>(name + "-daily"))),
+                                            new CollectSink<DailyCost>(name + "-daily"))),
                             List.of(
                                     new NamedSink<>(
                                             TreasuryNames.SINK_TIMESCALE,
-                                            new Collect<TreasuryRow>(name + "-rows"),
+                                            new CollectSink<TreasuryRow>(name + "-rows"),
                                             1)),
                             List.of(
                                     NamedSink.of(
                                             TreasuryNames.SINK_DEAD_LETTERS_KAFKA,
-                                            new Collect<DeadLetter>(name + "-dead-letters"))));
+                                            new CollectSink<DeadLetter>(name + "-dead-letters"))));
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
             env.setParallelism(1);
@@ -990,12 +986,12 @@ class TaskManagerKillITCase {
         }
 
         List<DeadLetter> deadLetters() {
-            return Collect.results(name + "-dead-letters");
+            return CollectSink.results(name + "-dead-letters");
         }
 
         private List<TreasuryRow> rows(TreasuryRow.Table table) {
             List<TreasuryRow> rows = new ArrayList<>();
-            for (Object o : Collect.results(name + "-rows")) {
+            for (Object o : CollectSink.results(name + "-rows")) {
                 TreasuryRow r = (TreasuryRow) o;
                 String agent =
                         r.table == TreasuryRow.Table.COST_EVENTS
@@ -1080,7 +1076,7 @@ class TaskManagerKillITCase {
         Map<String, Map<String, Object>> treasuryDocs() {
             TreasuryDocuments.Treasury mapper = new TreasuryDocuments.Treasury();
             Map<String, TreasurySnapshot> newest = new TreeMap<>();
-            for (Object o : Collect.results(name + "-treasury")) {
+            for (Object o : CollectSink.results(name + "-treasury")) {
                 TreasurySnapshot s = (TreasurySnapshot) o;
                 if (agents.contains(s.agentId)) {
                     newest.merge(
@@ -1111,7 +1107,7 @@ class TaskManagerKillITCase {
         Map<String, Map<String, Object>> costDocs() {
             TreasuryDocuments.Costs mapper = new TreasuryDocuments.Costs();
             Map<String, DailyCost> newest = new TreeMap<>();
-            for (Object o : Collect.results(name + "-daily")) {
+            for (Object o : CollectSink.results(name + "-daily")) {
                 DailyCost d = (DailyCost) o;
                 if (agents.contains(d.agentId)) {
                     newest.merge(
@@ -1126,42 +1122,6 @@ class TaskManagerKillITCase {
                         docs.put(id, normalize(fields));
                     });
             return docs;
-        }
-    }
-
-    /** Collects what reaches it into a list shared by name within this JVM. */
-    private static final class Collect<T> implements Sink<T> {
-        private static final long serialVersionUID = 1L;
-        private static final Map<String, List<Object>> RESULTS = new ConcurrentHashMap<>();
-
-        private final String name;
-
-        Collect(String name) {
-            this.name = name;
-            RESULTS.put(name, new CopyOnWriteArrayList<>());
-        }
-
-        @SuppressWarnings("unchecked")
-        static <T> List<T> results(String name) {
-            return (List<T>) RESULTS.getOrDefault(name, List.of());
-        }
-
-        @Override
-        @SuppressWarnings("deprecation")
-        public SinkWriter<T> createWriter(InitContext context) {
-            List<Object> out = RESULTS.get(name);
-            return new SinkWriter<>() {
-                @Override
-                public void write(T element, Context ctx) {
-                    out.add(element);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {}
-
-                @Override
-                public void close() {}
-            };
         }
     }
 
@@ -1765,9 +1725,10 @@ class TaskManagerKillITCase {
                 .as("process %d of %s", pid, taskManager)
                 .contains("TaskManagerRunner")
                 .contains("taskmanager.resource-id=" + taskManager);
-        Result kill = run(Duration.ofSeconds(10), Map.of(), "kill", "-9", Long.toString(pid));
-        assertThat(kill.exit).as("kill -9 %d:\n%s", pid, kill.output).isZero();
-        waitFor(
+        Commands.Result kill =
+                Commands.run(Duration.ofSeconds(10), Map.of(), "kill", "-9", Long.toString(pid));
+        assertThat(kill.exit()).as("kill -9 %d:\n%s", pid, kill.output()).isZero();
+        Waits.until(
                 taskManager + " (pid " + pid + ") to die",
                 Duration.ofSeconds(10),
                 () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
@@ -1788,10 +1749,10 @@ class TaskManagerKillITCase {
                                 jar.toString(),
                                 job));
         cmd.addAll(args);
-        Result r = run(Duration.ofMinutes(3), env, cmd.toArray(new String[0]));
-        assertThat(r.exit).as("%s:\n%s", cmd, r.output).isZero();
-        Matcher id = Pattern.compile("JobID ([0-9a-f]{32})").matcher(r.output);
-        assertThat(id.find()).as(r.output).isTrue();
+        Commands.Result r = Commands.run(Duration.ofMinutes(3), env, cmd.toArray(new String[0]));
+        assertThat(r.exit()).as("%s:\n%s", cmd, r.output()).isZero();
+        Matcher id = Pattern.compile("JobID ([0-9a-f]{32})").matcher(r.output());
+        assertThat(id.find()).as(r.output()).isTrue();
         return id.group(1);
     }
 
@@ -1836,106 +1797,7 @@ class TaskManagerKillITCase {
     }
 
     private static void createTopics(KafkaEndpoint kafka, String... topics) throws Exception {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            List<NewTopic> fresh = new ArrayList<>();
-            // One partition each: one feed in order, as one exchange or one ledger is.
-            for (String topic : topics) {
-                fresh.add(new NewTopic(topic, 1, (short) 1));
-            }
-            admin.createTopics(fresh).all().get(30, TimeUnit.SECONDS);
-            // A fresh topic has no leader for a moment; an idempotent producer that hits that can
-            // stay stuck in OUT_OF_ORDER_SEQUENCE retries.
-            waitFor(
-                    "partition leaders of " + Arrays.toString(topics),
-                    Duration.ofSeconds(60),
-                    () ->
-                            admin
-                                    .describeTopics(List.of(topics))
-                                    .allTopicNames()
-                                    .get(30, TimeUnit.SECONDS)
-                                    .values()
-                                    .stream()
-                                    .allMatch(
-                                            d ->
-                                                    d.partitions().stream()
-                                                            .allMatch(
-                                                                    p ->
-                                                                            p.leader() != null
-                                                                                    && !p.leader()
-                                                                                            .isEmpty())));
-        }
-    }
-
-    /**
-     * Copies the shaded jar this build made ({@code ATHENA_JOB_JAR} names another), so that a
-     * concurrent build cannot swap it mid-test; waits while a build is rewriting it.
-     */
-    private static void copyJobJar(Path to) throws Exception {
-        Path from =
-                Paths.get(
-                        System.getenv()
-                                .getOrDefault(
-                                        "ATHENA_JOB_JAR",
-                                        ROOT.resolve("jobs/target/athena-jobs-0.1.0-SNAPSHOT.jar")
-                                                .toString()));
-        waitFor(
-                "a complete shaded job jar at " + from + " (mvn package)",
-                Duration.ofSeconds(120),
-                () -> copiedWhole(from, to));
-    }
-
-    private static boolean copiedWhole(Path from, Path to) {
-        try {
-            if (!Files.isRegularFile(from) || Files.size(from) < 10_000_000L) {
-                return false;
-            }
-            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
-            try (java.util.jar.JarFile jar = new java.util.jar.JarFile(to.toFile())) {
-                return jar.getEntry("com/athena/jobs/Main.class") != null
-                        && jar.getEntry("org/apache/flink/connector/kafka/source/KafkaSource.class")
-                                != null;
-            }
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    /** Polls until the condition holds; fails with {@code what} after {@code timeout}. */
-    private static void waitFor(String what, Duration timeout, Condition condition)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        LOG.info("Done waiting for {}", what);
-    }
-
-    private record Result(int exit, String output) {}
-
-    private static Result run(Duration timeout, Map<String, String> env, String... cmd)
-            throws IOException, InterruptedException {
-        ProcessBuilder pb =
-                new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile("athena-cmd", ".log");
-        pb.redirectOutput(out.toFile());
-        Process p = pb.start();
-        try {
-            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(
-                        -1, "timed out: " + Files.readString(out, StandardCharsets.UTF_8));
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-        }
+        // One partition each: one feed in order, as one exchange or one ledger is.
+        Feeds.createTopics(kafka, 1, topics);
     }
 }

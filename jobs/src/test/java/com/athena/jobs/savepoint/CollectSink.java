@@ -12,20 +12,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Collects what reaches it into a list shared by name within the test JVM (the MiniCluster runs
  * there), stateless so that it adds nothing to the fixture savepoint.
  */
-final class CollectSink<T> implements Sink<T> {
+public final class CollectSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
 
     private static final Map<String, List<Object>> RESULTS = new ConcurrentHashMap<>();
 
     private final String name;
 
-    CollectSink(String name) {
+    public CollectSink(String name) {
         this.name = name;
         RESULTS.put(name, new CopyOnWriteArrayList<>());
     }
 
     @SuppressWarnings("unchecked")
-    static <T> List<T> results(String name) {
+    public static <T> List<T> results(String name) {
         return (List<T>) RESULTS.getOrDefault(name, List.of());
     }
 

@@ -18,6 +18,7 @@ import com.athena.common.testing.RequiresServices;
 import com.athena.jobs.MiniClusters;
 import com.athena.jobs.reliability.Feeds;
 import com.athena.jobs.reliability.ReliabilityReport;
+import com.athena.jobs.reliability.Waits;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -52,7 +53,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -326,13 +326,7 @@ class PubSubRedeliveryITCase {
                         ParseOrDeadLetter.METRIC_DEAD_LETTERS);
     }
 
-    private static void waitFor(String what, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + WAIT + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
+    private static void waitFor(String what, Waits.Condition condition) throws Exception {
+        Waits.until(what, WAIT, condition);
     }
 }

@@ -22,6 +22,7 @@ import com.athena.jobs.MiniClusters;
 import com.athena.jobs.reliability.BadInputCorpus;
 import com.athena.jobs.reliability.Feeds;
 import com.athena.jobs.reliability.ReliabilityReport;
+import com.athena.jobs.reliability.Waits;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -57,7 +58,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -424,13 +424,7 @@ class TreasuryBadInputITCase {
         return letters;
     }
 
-    private static void waitFor(String what, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + WAIT + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
+    private static void waitFor(String what, Waits.Condition condition) throws Exception {
+        Waits.until(what, WAIT, condition);
     }
 }
