@@ -92,7 +92,10 @@ class SecretsITCase {
             if (PRIVATE_KEY.matcher(text).find()) {
                 findings.add(name + ": holds a private key");
             }
-            if (name.startsWith("jobs/src/test/resources/savepoints/")) {
+            // Savepoints are binary; this file spells out the very patterns it looks for.
+            if (name.startsWith("jobs/src/test/resources/savepoints/")
+                    || name.equals(
+                            "jobs/src/test/java/com/athena/jobs/security/SecretsITCase.java")) {
                 continue;
             }
             String[] lines = text.split("\n", -1);
