@@ -370,19 +370,25 @@ public final class JobThroughputBench {
             int t = (int) (within / symbols);
             String symbol = SYMBOLS[(int) (within % symbols)];
             long ts = data.tradeTs[t] + round * span;
-            String payload =
-                    "{\"symbol\":\""
-                            + symbol
-                            + "\",\"ts\":"
-                            + ts
-                            + ",\"price\":"
-                            + priceText[t]
-                            + ",\"size\":"
-                            + sizeText[t]
-                            + ",\"trade_id\":"
-                            + position
-                            + ",\"source\":\"bench\"}";
-            return new RawRecord(payload, "bench@" + position, ts);
+            return new RawRecord(
+                    tradeJson(symbol, ts, priceText[t], sizeText[t], position),
+                    "bench@" + position,
+                    ts);
         }
+    }
+
+    /** A trade as the producers write it to Kafka; price and size already formatted. */
+    static String tradeJson(String symbol, long ts, String price, String size, long tradeId) {
+        return "{\"symbol\":\""
+                + symbol
+                + "\",\"ts\":"
+                + ts
+                + ",\"price\":"
+                + price
+                + ",\"size\":"
+                + size
+                + ",\"trade_id\":"
+                + tradeId
+                + ",\"source\":\"bench\"}";
     }
 }
