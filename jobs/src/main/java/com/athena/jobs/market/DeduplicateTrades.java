@@ -12,29 +12,40 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
 
 /**
  * Counts a trade once per exchange {@code trade_id} and symbol: a feed that replays trades after a
  * reconnect, or a producer that retries, must not double a bar's volume. A repeated id within the
- * de-duplication TTL becomes a dead letter ({@value #METRIC_DUPLICATES}); trades without an id pass
- * unchecked, since nothing identifies their repeats.
+ * horizon becomes a dead letter ({@value #METRIC_DUPLICATES}); trades without an id pass unchecked,
+ * since nothing identifies their repeats.
+ *
+ * <p>An id is kept until the watermark passes its trade's time plus the horizon (event time, so a
+ * replay of history behaves as the live feed did). Cleanup runs on one event-time timer per symbol
+ * every {@link #CLEANUP_EVERY}, not per trade and not through state TTL: TTL's incremental cleanup
+ * walks whole per-symbol maps on every access, which cost the job two orders of magnitude of
+ * throughput at 10k trades/s.
  */
 public class DeduplicateTrades extends KeyedProcessFunction<String, Trade, Trade> {
     private static final long serialVersionUID = 1L;
 
     public static final String METRIC_DUPLICATES = "duplicateTrades";
 
-    private final Duration ttl;
+    /** How often a symbol's expired ids are dropped, in event time. */
+    static final long CLEANUP_EVERY = 10_000L;
+
+    private final long horizonMillis;
     private transient MapState<String, Long> seen;
     private transient Counter duplicates;
 
-    public DeduplicateTrades(Duration ttl) {
-        this.ttl = ttl;
+    public DeduplicateTrades(Duration horizon) {
+        this.horizonMillis = horizon.toMillis();
     }
 
     @Override
     public void open(OpenContext openContext) {
-        seen = getRuntimeContext().getMapState(MarketState.seenTrades(ttl));
+        seen = getRuntimeContext().getMapState(MarketState.SEEN_TRADES);
         duplicates = getRuntimeContext().getMetricGroup().counter(METRIC_DUPLICATES);
     }
 
@@ -47,6 +58,11 @@ public class DeduplicateTrades extends KeyedProcessFunction<String, Trade, Trade
         Long first = seen.get(trade.tradeId);
         if (first == null) {
             seen.put(trade.tradeId, trade.ts);
+            // Timers of one symbol coalesce on CLEANUP_EVERY boundaries.
+            long expiry = trade.ts + horizonMillis;
+            ctx.timerService()
+                    .registerEventTimeTimer(
+                            (Math.floorDiv(expiry, CLEANUP_EVERY) + 1) * CLEANUP_EVERY);
             out.collect(trade);
             return;
         }
@@ -59,6 +75,16 @@ public class DeduplicateTrades extends KeyedProcessFunction<String, Trade, Trade
                         trade.ts,
                         "duplicate trade_id " + trade.tradeId + ": already counted, not again",
                         json(trade)));
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<Trade> out) throws Exception {
+        Iterator<Map.Entry<String, Long>> ids = seen.iterator();
+        while (ids.hasNext()) {
+            if (ids.next().getValue() + horizonMillis < timestamp) {
+                ids.remove();
+            }
+        }
     }
 
     /** The trade as JSON, for its dead letter (the raw payload is not kept past parsing). */

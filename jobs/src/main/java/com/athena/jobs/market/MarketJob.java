@@ -155,7 +155,7 @@ public final class MarketJob {
                         .uid(MarketNames.TRADE_WATERMARKS)
                         .name(MarketNames.TRADE_WATERMARKS)
                         .keyBy(trade -> trade.symbol)
-                        .process(new DeduplicateTrades(settings.dedupTtl))
+                        .process(new DeduplicateTrades(settings.dedupHorizon))
                         .uid(MarketNames.DEDUP_TRADES)
                         .name(MarketNames.DEDUP_TRADES);
         deadLetters.add(unique.getSideOutput(ParseOrDeadLetter.DEAD_LETTERS));

@@ -47,12 +47,12 @@ public final class MarketSettings implements Serializable {
                     .withDescription(
                             "After this long without any trade the watermark follows the wall clock, so bars of a quiet market close; 0 disables (replays).");
 
-    public static final ConfigOption<Duration> DEDUP_TTL =
-            ConfigOptions.key("market.dedup.ttl")
+    public static final ConfigOption<Duration> DEDUP_HORIZON =
+            ConfigOptions.key("market.dedup.horizon")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(10))
+                    .defaultValue(Duration.ofMinutes(1))
                     .withDescription(
-                            "How long a trade_id is remembered per symbol (processing time): a second trade with it is a duplicate and dead-lettered.");
+                            "How long (event time, past the watermark) a symbol's trade_id is remembered: a second trade with it is dead-lettered, not counted.");
 
     public static final ConfigOption<String> DLQ_TOPIC =
             ConfigOptions.key("market.dlq-topic")
@@ -89,7 +89,7 @@ public final class MarketSettings implements Serializable {
     public final Duration outOfOrderness;
     public final Duration idleness;
     public final Duration quietAdvance;
-    public final Duration dedupTtl;
+    public final Duration dedupHorizon;
     public final Timeframe conditionsTimeframe;
     public final RegimeThresholds thresholds;
     public final TradeParser tradeParser;
@@ -100,9 +100,9 @@ public final class MarketSettings implements Serializable {
         this.outOfOrderness = config.get(OUT_OF_ORDERNESS);
         this.idleness = config.get(IDLENESS);
         this.quietAdvance = config.get(QUIET_ADVANCE);
-        this.dedupTtl = config.get(DEDUP_TTL);
-        if (dedupTtl.isZero() || dedupTtl.isNegative()) {
-            throw new IllegalArgumentException(DEDUP_TTL.key() + " must be positive");
+        this.dedupHorizon = config.get(DEDUP_HORIZON);
+        if (dedupHorizon.isNegative()) {
+            throw new IllegalArgumentException(DEDUP_HORIZON.key() + " must not be negative");
         }
         this.conditionsTimeframe = Timeframe.parse(config.get(CONDITIONS_TIMEFRAME));
         this.thresholds =

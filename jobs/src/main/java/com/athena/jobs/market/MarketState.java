@@ -1,6 +1,5 @@
 package com.athena.jobs.market;
 
-import com.athena.common.flink.SeenIds;
 import com.athena.common.indicators.IndicatorState;
 import com.athena.common.market.MarketConditions;
 import com.athena.common.market.MarketSnapshot;
@@ -11,8 +10,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.util.OutputTag;
-
-import java.time.Duration;
 
 /** The market job's state descriptors and side outputs. Their names never change. */
 public final class MarketState {
@@ -33,10 +30,9 @@ public final class MarketState {
 
     public static final String LATEST = "latest";
 
-    /** Per symbol: trade id to event time, remembered for the de-duplication TTL. */
-    public static MapStateDescriptor<String, Long> seenTrades(Duration ttl) {
-        return SeenIds.descriptor("seen-trades", ttl);
-    }
+    /** Per symbol: trade id to event time, until the watermark passes it plus the horizon. */
+    public static final MapStateDescriptor<String, Long> SEEN_TRADES =
+            new MapStateDescriptor<>("seen-trades", Types.STRING, Types.LONG);
 
     /** Trades that arrived after their bar closed. */
     public static final OutputTag<Trade> LATE_TRADES =

@@ -24,11 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The production trade de-duplication in an operator test harness: a repeated trade id of the same
- * symbol is dead-lettered, not counted; other symbols and trades without an id pass; ids expire
- * after the TTL and leave no state behind; no timers are used.
+ * symbol is dead-lettered, not counted; other symbols and trades without an id pass; ids are
+ * forgotten once the watermark passes the horizon, on coalesced timers, leaving no state or timer.
  */
 class DeduplicateTradesHarnessTest {
-    private static final Duration TTL = Duration.ofMinutes(10);
+    private static final Duration HORIZON = Duration.ofMinutes(1);
 
     private KeyedOneInputStreamOperatorTestHarness<String, Trade, Trade> harness;
 
@@ -36,10 +36,9 @@ class DeduplicateTradesHarnessTest {
     void setUp() throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new DeduplicateTrades(TTL)),
+                        new KeyedProcessOperator<>(new DeduplicateTrades(HORIZON)),
                         t -> t.symbol,
                         Types.STRING);
-        harness.setStateTtlProcessingTime(0);
         harness.open();
     }
 
@@ -66,9 +65,7 @@ class DeduplicateTradesHarnessTest {
         KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(symbol);
         return backend.getPartitionedState(
-                VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE,
-                MarketState.seenTrades(TTL));
+                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, MarketState.SEEN_TRADES);
     }
 
     @Test
@@ -98,22 +95,26 @@ class DeduplicateTradesHarnessTest {
         assertThat(dead.get(1).payload)
                 .isEqualTo(
                         "{\"symbol\":\"BTC\",\"ts\":3000,\"price\":100.0,\"size\":5.0,\"trade_id\":\"1\"}");
-        assertThat(harness.numEventTimeTimers()).isZero();
+        // One cleanup timer per symbol and 10-s boundary, none per trade.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
         assertThat(harness.numProcessingTimeTimers()).isZero();
     }
 
     @Test
-    void idsExpireAfterTheTtlAndLeaveNoState() throws Exception {
+    void idsAreForgottenOnceTheWatermarkPassesTheHorizonAndLeaveNoState() throws Exception {
         send(trade("BTC", "1", 1000, 1.0));
-        harness.setStateTtlProcessingTime(TTL.toMillis() - 1);
-        send(trade("BTC", "1", 1000, 1.0));
+        send(trade("BTC", "2", 9000, 1.0));
+        // 1,000 + 60,000 and 9,000 + 60,000 share the cleanup at 70,000.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        harness.processWatermark(69_999);
+        send(trade("BTC", "1", 1000, 1.0)); // within the horizon: a duplicate
         assertThat(deadLetters()).hasSize(1);
 
-        harness.setStateTtlProcessingTime(TTL.toMillis() + 1);
+        harness.processWatermark(70_000);
         MapState<String, Long> seen = seen("BTC");
-        assertThat(seen.contains("1")).isFalse();
         assertThat(seen.isEmpty()).isTrue();
-        send(trade("BTC", "1", 1000, 1.0)); // older than the TTL: a new trade again
-        assertThat(harness.extractOutputValues()).hasSize(2);
+        assertThat(harness.numEventTimeTimers()).isZero();
+        send(trade("BTC", "1", 1000, 1.0)); // past the horizon: a new trade again
+        assertThat(harness.extractOutputValues()).hasSize(3);
     }
 }
