@@ -34,6 +34,10 @@ public final class MarketState {
     public static final MapStateDescriptor<String, Long> SEEN_TRADES =
             new MapStateDescriptor<>("seen-trades", Types.STRING, Types.LONG);
 
+    /** Per symbol: the watermark up to which {@link #SEEN_TRADES} was last cleaned. */
+    public static final ValueStateDescriptor<Long> SEEN_TRADES_CLEANED =
+            new ValueStateDescriptor<>("seen-trades-cleaned", Types.LONG);
+
     /** Trades that arrived after their bar closed. */
     public static final OutputTag<Trade> LATE_TRADES =
             new OutputTag<>("late-trades", TypeInformation.of(Trade.class));

@@ -117,4 +117,26 @@ class DeduplicateTradesHarnessTest {
         send(trade("BTC", "1", 1000, 1.0)); // past the horizon: a new trade again
         assertThat(harness.extractOutputValues()).hasSize(3);
     }
+
+    @Test
+    void aWatermarkThatJumpsCleansUpOnceAndLeavesNoState() throws Exception {
+        // Three cleanup boundaries, all passed by one watermark (end of input, a stalled split).
+        send(trade("BTC", "1", 1000, 1.0));
+        send(trade("BTC", "2", 21_000, 1.0));
+        send(trade("BTC", "3", 41_000, 1.0));
+        assertThat(harness.numEventTimeTimers()).isEqualTo(3);
+        harness.processWatermark(Long.MAX_VALUE);
+        assertThat(seen("BTC").isEmpty()).isTrue();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey("BTC");
+        assertThat(
+                        backend.getPartitionedState(
+                                        VoidNamespace.INSTANCE,
+                                        VoidNamespaceSerializer.INSTANCE,
+                                        MarketState.SEEN_TRADES_CLEANED)
+                                .value())
+                .as("no cleanup mark left")
+                .isNull();
+    }
 }
