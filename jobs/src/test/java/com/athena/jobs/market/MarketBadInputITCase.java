@@ -28,9 +28,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -39,6 +36,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -104,16 +102,18 @@ class MarketBadInputITCase {
                                 + ",\"price\":1,\"size\":1}",
                         "invalid JSON"));
         badTrades.addAll(BadInputCorpus.trades(BAD_TRADES, 11));
-        // Distinct trades: a third copy of a trade gives the same dead letter as the second.
+        // Replays of recent trades (two indexes back, within market.dedup.horizon), each trade
+        // at most once: a third copy of a trade gives the same dead letter as the second.
         List<Integer> picks = new ArrayList<>();
-        for (int i = 0; i < btc.size(); i++) {
+        for (int i = 2; i < btc.size(); i++) {
             picks.add(i);
         }
         Collections.shuffle(picks, new Random(12));
-        List<Trade> repeated = new ArrayList<>();
+        Map<Integer, Trade> repeats = new HashMap<>();
         for (int i = 0; i < DUPLICATE_TRADES; i++) {
-            Trade t = (i % 2 == 0 ? btc : eth).get(picks.get(i));
-            repeated.add(t);
+            int at = picks.get(i);
+            Trade t = (i % 2 == 0 ? btc : eth).get(at - 2);
+            repeats.put(at, t);
             badTrades.add(
                     new BadInputCorpus.Bad(
                             "duplicate-id",
@@ -129,17 +129,7 @@ class MarketBadInputITCase {
 
         List<BadInputCorpus.Bad> malformed =
                 badTrades.stream().filter(b -> !b.kind().equals("duplicate-id")).toList();
-        fx.produceTrades(kafka, btc, eth, payloads(malformed));
-        // The repeats follow on their symbol's partition, as a feed replaying after a reconnect.
-        try (KafkaProducer<String, String> producer =
-                new KafkaProducer<>(
-                        kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
-            for (Trade t : repeated) {
-                producer.send(
-                        new ProducerRecord<>(fx.tradesTopic, t.symbol, MarketFixture.json(t)));
-            }
-            producer.flush();
-        }
+        fx.produceTrades(kafka, btc, eth, payloads(malformed), repeats);
         fx.publishSnapshots(pubsub, MarketFixture.SNAPSHOTS, payloads(badSnapshots));
 
         Configuration config = fx.config();

@@ -168,6 +168,20 @@ final class MarketFixture {
 
     void produceTrades(KafkaEndpoint kafka, List<Trade> btc, List<Trade> eth, List<String> bad)
             throws Exception {
+        produceTrades(kafka, btc, eth, bad, Map.of());
+    }
+
+    /**
+     * As above; {@code repeats} sends a good trade again right after the good trades of an index,
+     * on its symbol's partition, as a feed replaying its last trades after a reconnect.
+     */
+    void produceTrades(
+            KafkaEndpoint kafka,
+            List<Trade> btc,
+            List<Trade> eth,
+            List<String> bad,
+            Map<Integer, Trade> repeats)
+            throws Exception {
         Feeds.createTopics(kafka, 1, dlqTopic);
         Feeds.createTopics(kafka, 2, tradesTopic);
         List<String> badPayloads = bad;
@@ -180,6 +194,10 @@ final class MarketFixture {
                         new ProducerRecord<>(tradesTopic, btc.get(i).symbol, json(btc.get(i))));
                 producer.send(
                         new ProducerRecord<>(tradesTopic, eth.get(i).symbol, json(eth.get(i))));
+                Trade repeat = repeats.get(i);
+                if (repeat != null) {
+                    producer.send(new ProducerRecord<>(tradesTopic, repeat.symbol, json(repeat)));
+                }
                 // Bad records spread evenly between the good ones.
                 while (nextBad < (long) badPayloads.size() * (i + 1) / btc.size()) {
                     producer.send(
