@@ -11,6 +11,7 @@ import com.google.pubsub.v1.PubsubMessage;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,26 +35,24 @@ public final class Feeds {
             // A fresh topic has no leader for a moment; an idempotent producer that hits that can
             // stay stuck in OUT_OF_ORDER_SEQUENCE retries: produce only once every partition has
             // one.
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!admin
-                    .describeTopics(List.of(topics))
-                    .allTopicNames()
-                    .get(30, TimeUnit.SECONDS)
-                    .values()
-                    .stream()
-                    .allMatch(
-                            d ->
-                                    d.partitions().stream()
-                                            .allMatch(
-                                                    p ->
-                                                            p.leader() != null
-                                                                    && !p.leader().isEmpty()))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(
-                            "no partition leaders for " + List.of(topics) + " after 60 s");
-                }
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
+            Waits.until(
+                    "partition leaders of " + List.of(topics),
+                    Duration.ofSeconds(60),
+                    () ->
+                            admin
+                                    .describeTopics(List.of(topics))
+                                    .allTopicNames()
+                                    .get(30, TimeUnit.SECONDS)
+                                    .values()
+                                    .stream()
+                                    .allMatch(
+                                            d ->
+                                                    d.partitions().stream()
+                                                            .allMatch(
+                                                                    p ->
+                                                                            p.leader() != null
+                                                                                    && !p.leader()
+                                                                                            .isEmpty())));
         }
     }
 

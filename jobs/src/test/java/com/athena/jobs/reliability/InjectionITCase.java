@@ -52,8 +52,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -176,7 +174,7 @@ class InjectionITCase {
     void everySinkStoresHostileTextVerbatim() throws Exception {
         String dlqTopic = "inj-dlq-" + run;
         String transitionsTopic = "inj-transitions-" + run;
-        createTopics(dlqTopic, transitionsTopic);
+        Feeds.createTopics(kafka, 1, dlqTopic, transitionsTopic);
         BigQueryEndpoint bq = bigquery.endpoint("athena-local", "athena_agent");
         // A hostile label that is also this run's key (market_data.source is VARCHAR(50)).
         String source = run + HOSTILE.get(0);
@@ -428,7 +426,8 @@ class InjectionITCase {
         String dlqTopic = "inj-treasury-dlq-" + run;
         String marketDlqTopic = "inj-market-dlq-" + run;
         String transitionsTopic = "inj-treasury-transitions-" + run;
-        createTopics(eventsTopic, tradesTopic, dlqTopic, marketDlqTopic, transitionsTopic);
+        Feeds.createTopics(
+                kafka, 1, eventsTopic, tradesTopic, dlqTopic, marketDlqTopic, transitionsTopic);
 
         // Treasury: a valid (if unusual) agent id whose events carry hostile free text, and hostile
         // agent ids, which the parser refuses.
@@ -769,36 +768,6 @@ class InjectionITCase {
             return JsonFields.MAPPER.writeValueAsString(fields);
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private void createTopics(String... topics) throws Exception {
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            List<NewTopic> newTopics = new ArrayList<>();
-            for (String t : topics) {
-                newTopics.add(new NewTopic(t, 1, (short) 1));
-            }
-            admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
-            // A fresh topic takes produce requests once its partition has a leader.
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (true) {
-                boolean ready =
-                        admin
-                                .describeTopics(List.of(topics))
-                                .allTopicNames()
-                                .get(30, TimeUnit.SECONDS)
-                                .values()
-                                .stream()
-                                .allMatch(
-                                        d ->
-                                                d.partitions().stream()
-                                                        .allMatch(p -> p.leader() != null));
-                if (ready) {
-                    return;
-                }
-                assertThat(System.nanoTime()).as("topics get leaders").isLessThan(deadline);
-                Thread.sleep(200);
-            }
         }
     }
 

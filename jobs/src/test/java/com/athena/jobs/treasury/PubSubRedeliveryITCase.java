@@ -4,12 +4,9 @@ import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
-import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.connectors.RawRecord;
-import com.athena.common.connectors.TreasuryJdbcSinks;
-import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.sql.SchemaMigrator;
@@ -272,24 +269,7 @@ class PubSubRedeliveryITCase {
                                 // redelivery, nothing else may move the treasury clock.
                                 null,
                                 null),
-                        new TreasuryJob.Sinks(
-                                List.of(),
-                                List.of(),
-                                List.of(),
-                                List.of(),
-                                List.of(),
-                                List.of(),
-                                List.of(
-                                        new NamedSink<>(
-                                                "pg-treasury",
-                                                TreasuryJdbcSinks.timescale(
-                                                        postgres,
-                                                        CommonOptions.jdbcExecution(config)),
-                                                1)),
-                                List.of(
-                                        NamedSink.of(
-                                                "kafka-dlq",
-                                                KafkaSinks.deadLetters(kafka, dlqTopic)))),
+                        TreasuryTables.sinks(postgres, config, kafka, dlqTopic, List.of()),
                         settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(MiniClusters.PARALLELISM);

@@ -4,11 +4,9 @@ import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
-import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.connectors.RawRecord;
-import com.athena.common.connectors.TreasuryJdbcSinks;
 import com.athena.common.connectors.TreasuryKafkaSinks;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
@@ -207,10 +205,11 @@ class TreasuryBadInputITCase {
                                         settings.snapshotParser::parse,
                                         TreasuryNames.DLQ_SNAPSHOTS),
                                 null),
-                        new TreasuryJob.Sinks(
-                                List.of(),
-                                List.of(),
-                                List.of(),
+                        TreasuryTables.sinks(
+                                postgres,
+                                config,
+                                kafka,
+                                dlqTopic,
                                 List.of(
                                         NamedSink.of(
                                                 "kafka-transitions",
@@ -218,20 +217,7 @@ class TreasuryBadInputITCase {
                                                         kafka,
                                                         transitionsTopic,
                                                         settings.transitionsDelivery,
-                                                        "it-bad-" + run))),
-                                List.of(),
-                                List.of(),
-                                List.of(
-                                        new NamedSink<>(
-                                                "pg-treasury",
-                                                TreasuryJdbcSinks.timescale(
-                                                        postgres,
-                                                        CommonOptions.jdbcExecution(config)),
-                                                1)),
-                                List.of(
-                                        NamedSink.of(
-                                                "kafka-dlq",
-                                                KafkaSinks.deadLetters(kafka, dlqTopic)))),
+                                                        "it-bad-" + run)))),
                         settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(MiniClusters.PARALLELISM);

@@ -1,12 +1,19 @@
 package com.athena.jobs.treasury;
 
+import com.athena.common.config.CommonOptions;
 import com.athena.common.connectors.JdbcEndpoint;
+import com.athena.common.connectors.KafkaEndpoint;
+import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.connectors.RawPubSubMessages;
 import com.athena.common.connectors.RawRecord;
+import com.athena.common.connectors.TreasuryJdbcSinks;
+import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
+import com.athena.common.treasury.TreasuryTransition;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -15,6 +22,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -77,5 +85,31 @@ final class TreasuryTables {
                         Duration.ofSeconds(5),
                         3),
                 TypeInformation.of(RawRecord.class));
+    }
+
+    /**
+     * The sinks these ITCases read back: every table row to PostgreSQL through the job's JDBC sink,
+     * dead letters to a Kafka topic, and the given transition sinks.
+     */
+    static TreasuryJob.Sinks sinks(
+            JdbcEndpoint postgres,
+            Configuration config,
+            KafkaEndpoint kafka,
+            String dlqTopic,
+            List<NamedSink<TreasuryTransition>> transitions) {
+        return new TreasuryJob.Sinks(
+                List.of(),
+                List.of(),
+                List.of(),
+                transitions,
+                List.of(),
+                List.of(),
+                List.of(
+                        new NamedSink<>(
+                                "pg-treasury",
+                                TreasuryJdbcSinks.timescale(
+                                        postgres, CommonOptions.jdbcExecution(config)),
+                                1)),
+                List.of(NamedSink.of("kafka-dlq", KafkaSinks.deadLetters(kafka, dlqTopic))));
     }
 }
