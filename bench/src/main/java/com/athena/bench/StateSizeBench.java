@@ -4,6 +4,7 @@ import com.athena.common.indicators.IndicatorState;
 import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.market.Timeframe;
 import com.athena.common.treasury.TreasuryState;
+import com.athena.jobs.market.MarketState;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -17,7 +18,10 @@ import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -27,19 +31,26 @@ import java.util.Map;
  *
  * <p>What is measured, and how: the serialized bytes come from Flink's own POJO serializer, exact;
  * they are what a checkpoint and RocksDB store per key (RocksDB adds its own per-entry overhead and
- * compresses). The heap figure is the retained heap of N warmed states in a map from key to state,
- * as the heap backend's state table holds them, read from the JVM after full GCs: approximate (the
- * state table's entry objects are not included).
+ * compresses). The heap figure is the retained heap of N warmed states (each from its own stretch
+ * of the real bars) in a map from key to state, as the heap backend's state table holds them, read
+ * from the JVM after full GCs: approximate (the state table's entry objects are not included).
  *
- * <p>Usage: {@code StateSizeBench OUT.md}.
+ * <p>Then the same keys in the real backends ({@link BackendFootprint}): the heap backend's heap
+ * and the RocksDB backend's native footprint, each with its checkpoint's bytes.
+ *
+ * <p>Usage: {@code StateSizeBench OUT.md [keys,keys,...]}.
  */
 public final class StateSizeBench {
-    private static final int[] KEYS = {1_000, 10_000, 100_000, 500_000};
+    private static final String KEYS = "1000,10000,100000,500000";
 
     private StateSizeBench() {}
 
     public static void main(String[] args) throws Exception {
         Path out = Paths.get(args.length > 0 ? args[0] : "target/bench/state.md");
+        int[] keyCounts =
+                Arrays.stream((args.length > 1 ? args[1] : KEYS).split(","))
+                        .mapToInt(Integer::parseInt)
+                        .toArray();
         SerializerConfigImpl config = new SerializerConfigImpl();
         config.setGenericTypes(false); // a Kryo fallback would fail here, not skew the numbers
         TypeSerializer<IndicatorState> serializer =
@@ -48,7 +59,7 @@ public final class StateSizeBench {
                 TypeInformation.of(TreasuryState.class).createSerializer(config);
 
         IndicatorState fresh = new IndicatorState(Timeframe.M1);
-        IndicatorState warm = warmed();
+        IndicatorState warm = warmed(0);
         int freshBytes = size(serializer, fresh);
         int warmBytes = size(serializer, warm);
         int keyBytes = size(StringSerializer.INSTANCE, "SYM000000-USD|15m");
@@ -77,19 +88,14 @@ public final class StateSizeBench {
         sb.append(
                 "| keys | serialized total | bytes/key | heap retained | heap bytes/key |\n"
                         + "|---|---|---|---|---|\n");
-        for (int n : KEYS) {
+        for (int n : keyCounts) {
             long serialized = 0;
             DataOutputSerializer buffer = new DataOutputSerializer(4096);
             long before = usedHeap();
             Map<String, IndicatorState> states = new HashMap<>(n * 2);
             for (int i = 0; i < n; i++) {
-                String key =
-                        String.format(
-                                Locale.ROOT,
-                                "SYM%06d-USD|%s",
-                                i / 5,
-                                Timeframe.values()[i % 5].label());
-                IndicatorState s = copy(serializer, warm);
+                String key = BackendFootprint.key(i);
+                IndicatorState s = warmed(key.hashCode());
                 states.put(key, s);
                 buffer.clear();
                 StringSerializer.INSTANCE.serialize(key, buffer);
@@ -111,27 +117,109 @@ public final class StateSizeBench {
             }
             states = null;
         }
-        sb.append(
-                "\nNot measured: the RocksDB backend's own on-disk and block-cache footprint (SST"
-                        + " overhead, compression) and the heap backend's state-table entries;"
-                        + " a State Processor API read of a real savepoint would give those.\n");
+        sb.append(backends(keyCounts, out.toAbsolutePath().getParent().resolve("footprint")));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, sb.toString());
     }
 
-    private static IndicatorState warmed() {
-        BenchData d = BenchData.get();
-        IndicatorState s = new IndicatorState(Timeframe.M1);
-        IndicatorValues v = new IndicatorValues();
-        for (int i = 0; i < 300; i++) {
-            s.update(d.open[i], d.high[i], d.low[i], d.close[i], v);
+    /** The same keys in the real heap and RocksDB backends, each in its own MiniCluster job. */
+    private static String backends(int[] keyCounts, Path dir) throws Exception {
+        long baseline = BackendFootprint.measure("hashmap", 0, dir).heapBytes();
+        List<BackendFootprint.Result> heap = new ArrayList<>();
+        List<BackendFootprint.Result> rocks = new ArrayList<>();
+        for (int n : keyCounts) {
+            heap.add(BackendFootprint.measure("hashmap", n, dir));
+            rocks.add(BackendFootprint.measure("rocksdb", n, dir));
         }
-        return s;
+        StringBuilder sb =
+                new StringBuilder(
+                        String.format(
+                                Locale.ROOT,
+                                "%n### In the real backends%n%nThe same keys and states, written"
+                                        + " under the market job's `%s` descriptor by a keyed"
+                                        + " function on a MiniCluster (parallelism 2, %s managed"
+                                        + " memory per task manager as in"
+                                        + " `flink-conf/config.yaml`, incremental checkpoints),"
+                                        + " measured once a checkpoint taken after the last key"
+                                        + " has completed, with the job still running."
+                                        + " Checkpoint = bytes of the latest completed checkpoint"
+                                        + " on disk (its directory and shared files).%n%n",
+                                MarketState.INDICATORS.getName(),
+                                JobThroughputBench.MANAGED_MEMORY));
+        sb.append(
+                        "Heap backend (`hashmap`): heap = JVM heap used with the keys loaded, less the"
+                                + " same job with no keys (")
+                .append(String.format(Locale.ROOT, "%,d B", baseline))
+                .append(
+                        "), after full GCs; it includes the state table's entries. The checkpoint"
+                                + " is a full snapshot.\n\n")
+                .append(
+                        "| keys | heap | heap bytes/key | checkpoint | checkpoint bytes/key |\n"
+                                + "|---|---|---|---|---|\n");
+        for (BackendFootprint.Result r : heap) {
+            long used = r.heapBytes() - baseline;
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %,d | %,d B | %d | %,d B | %d |%n",
+                            r.keys(),
+                            used,
+                            used / r.keys(),
+                            r.checkpointBytes(),
+                            r.checkpointBytes() / r.keys()));
+        }
+        sb.append(
+                "\nRocksDB backend (`rocksdb`, Flink's default options): Flink's native RocksDB"
+                        + " metrics of the indicator state's column family, summed over both"
+                        + " subtasks (`state.backend.rocksdb.metrics.*`); SST on disk = the `.sst`"
+                        + " files of the two RocksDB instances (including files a compaction has"
+                        + " replaced but not yet deleted); the checkpoint holds the live ones. The"
+                        + " checkpoint has just flushed the memtables. With managed memory,"
+                        + " indexes and filters live in the block cache, which the write buffers"
+                        + " share: the cache is bounded by the slot's managed memory, not by the"
+                        + " keys (both subtasks' caches summed).\n\n"
+                        + "| keys | estimated keys | SST on disk | SST bytes/key | live data"
+                        + " (estimate) | memtables | table readers outside the cache |"
+                        + " block cache used / capacity | checkpoint | checkpoint bytes/key |\n"
+                        + "|---|---|---|---|---|---|---|---|---|---|\n");
+        for (BackendFootprint.Result r : rocks) {
+            Map<String, Long> m = r.rocksdb();
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| %,d | %,d | %,d B | %d | %,d B | %,d B | %,d B | %,d / %,d B |"
+                                    + " %,d B | %d |%n",
+                            r.keys(),
+                            m.get("estimate-num-keys"),
+                            r.localSstBytes(),
+                            r.localSstBytes() / r.keys(),
+                            m.get("estimate-live-data-size"),
+                            m.get("size-all-mem-tables"),
+                            m.get("estimate-table-readers-mem"),
+                            m.get("block-cache-usage"),
+                            m.get("block-cache-capacity"),
+                            r.checkpointBytes(),
+                            r.checkpointBytes() / r.keys()));
+        }
+        return sb.toString();
     }
 
-    private static <T> IndicatorState copy(
-            TypeSerializer<IndicatorState> serializer, IndicatorState s) {
-        return serializer.copy(s);
+    /**
+     * A state after 300 real 1m bars, from a place in the data and at a price scale picked by the
+     * seed: keys hold different states, as real symbols do, so RocksDB's compression is not
+     * flattered by identical values.
+     */
+    static IndicatorState warmed(int seed) {
+        BenchData d = BenchData.get();
+        int bars = 300;
+        int from = Math.floorMod(seed, d.bars() - bars);
+        double scale = 1 + Math.floorMod(seed, 1000) / 1000.0;
+        IndicatorState s = new IndicatorState(Timeframe.M1);
+        IndicatorValues v = new IndicatorValues();
+        for (int i = from; i < from + bars; i++) {
+            s.update(d.open[i] * scale, d.high[i] * scale, d.low[i] * scale, d.close[i] * scale, v);
+        }
+        return s;
     }
 
     private static <T> int size(TypeSerializer<T> serializer, T value) throws IOException {
