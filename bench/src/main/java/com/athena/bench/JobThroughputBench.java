@@ -116,6 +116,8 @@ public final class JobThroughputBench {
         if (checkpoints) {
             env.enableCheckpointing(1000);
         }
+        // The market job turns object reuse on for itself; the bare job gets the same setting.
+        env.getConfig().enableObjectReuse();
         SourceFactory<RawRecord> source =
                 (e, name) ->
                         e.fromSource(

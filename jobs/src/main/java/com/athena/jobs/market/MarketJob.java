@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static com.athena.common.flink.Streams.attach;
+import static com.athena.common.flink.Streams.reuseObjects;
 import static com.athena.common.flink.Streams.union;
 
 /**
@@ -70,6 +71,7 @@ public final class MarketJob {
 
     /** Adds the job's graph to the environment. */
     public void build(StreamExecutionEnvironment env) {
+        reuseObjects(env);
         List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
         List<DataStream<Bar>> bars = new ArrayList<>();
 

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static com.athena.common.flink.Streams.attach;
+import static com.athena.common.flink.Streams.reuseObjects;
 import static com.athena.common.flink.Streams.union;
 
 /**
@@ -97,6 +98,7 @@ public final class TreasuryJob {
 
     /** Adds the job's graph to the environment. */
     public void build(StreamExecutionEnvironment env) {
+        reuseObjects(env);
         List<DataStream<DeadLetter>> deadLetters = new ArrayList<>();
         List<DataStream<TreasuryEvent>> events = new ArrayList<>();
         List<DataStream<MarketSnapshot>> snapshots = new ArrayList<>();
