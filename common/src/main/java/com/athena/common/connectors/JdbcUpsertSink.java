@@ -14,15 +14,19 @@ import org.apache.flink.util.function.SerializableFunction;
 import java.io.IOException;
 import java.io.Serializable;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /**
  * A sink of batched, idempotent upserts through flink-connector-jdbc's output format (batching,
  * interval flushes, retries, reconnects), de-duplicating rows with the same key within a batch:
- * PostgreSQL refuses an {@code INSERT ... ON CONFLICT DO UPDATE} (rewritten into one multi-row
- * statement by {@code reWriteBatchedInserts}) that touches the same row twice.
+ * PostgreSQL refuses an {@code INSERT ... ON CONFLICT DO UPDATE} that touches the same row twice. A
+ * route writes its batch either one bound row at a time ({@link Route#perRow}, which {@code
+ * reWriteBatchedInserts} turns into multi-row statements) or in one execution of its own ({@link
+ * Route#batched}, e.g. one array per column unnested by the statement).
  *
  * <p>Each element is routed to one of several upsert statements (tables), all over one connection
  * per writer, which matters where the database serves few connections (the local WASM TimescaleDB
@@ -36,10 +40,41 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
     /** Metric name of the number of batches written. */
     public static final String METRIC_FLUSHES = "jdbcFlushes";
 
-    /** One target statement: its SQL, how to bind an element, and the element's upsert key. */
-    public record Route<T>(
-            String sql, JdbcStatementBuilder<T> binder, SerializableFunction<T, Object> key)
-            implements Serializable {}
+    /**
+     * Writes one de-duplicated batch through its prepared statement. It keeps no rows of its own:
+     * the executor drops the batch only after a write succeeds, and the output format's retry after
+     * a failure hands the same rows to the writer again.
+     */
+    @FunctionalInterface
+    public interface BatchWriter<T> extends Serializable {
+        void write(PreparedStatement statement, Collection<T> rows) throws SQLException;
+    }
+
+    /** One target statement: its SQL, how a batch is written, and an element's upsert key. */
+    public record Route<T>(String sql, BatchWriter<T> writer, SerializableFunction<T, Object> key)
+            implements Serializable {
+
+        /** A statement of one row's parameters, executed as a JDBC batch of every row. */
+        public static <T> Route<T> perRow(
+                String sql, JdbcStatementBuilder<T> binder, SerializableFunction<T, Object> key) {
+            return new Route<>(
+                    sql,
+                    (statement, rows) -> {
+                        for (T row : rows) {
+                            binder.accept(statement, row);
+                            statement.addBatch();
+                        }
+                        statement.executeBatch();
+                    },
+                    key);
+        }
+
+        /** A statement that takes the whole batch in one execution, bound by {@code writer}. */
+        public static <T> Route<T> batched(
+                String sql, BatchWriter<T> writer, SerializableFunction<T, Object> key) {
+            return new Route<>(sql, writer, key);
+        }
+    }
 
     private final JdbcEndpoint endpoint;
     private final JdbcExecutionOptions options;
@@ -65,13 +100,8 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
 
     /** A sink of one upsert statement. */
     public static <T> JdbcUpsertSink<T> of(
-            JdbcEndpoint endpoint,
-            JdbcExecutionOptions options,
-            String sql,
-            JdbcStatementBuilder<T> binder,
-            SerializableFunction<T, Object> key) {
-        return new JdbcUpsertSink<>(
-                endpoint, options, List.of(new Route<>(sql, binder, key)), element -> 0);
+            JdbcEndpoint endpoint, JdbcExecutionOptions options, Route<T> route) {
+        return new JdbcUpsertSink<>(endpoint, options, List.of(route), element -> 0);
     }
 
     @Override
@@ -97,7 +127,7 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
 
         RoutedExecutor(List<Route<T>> routes, SerializableFunction<T, Integer> router) {
             for (Route<T> r : routes) {
-                executors.add(new LastWinsBatchExecutor<>(r.sql(), r.key()::apply, r.binder()));
+                executors.add(new LastWinsBatchExecutor<>(r.sql(), r.key()::apply, r.writer()));
             }
             this.router = router;
         }

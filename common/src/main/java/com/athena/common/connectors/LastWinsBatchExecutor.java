@@ -1,6 +1,7 @@
 package com.athena.common.connectors;
 
-import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
+import com.athena.common.connectors.JdbcUpsertSink.BatchWriter;
+
 import org.apache.flink.connector.jdbc.internal.executor.JdbcBatchStatementExecutor;
 
 import java.sql.Connection;
@@ -12,23 +13,22 @@ import java.util.function.Function;
 
 /**
  * A batch executor for upserts that keeps only the last row per key within a batch: PostgreSQL
- * rejects an {@code INSERT ... ON CONFLICT DO UPDATE} (rewritten into one multi-row statement by
- * {@code reWriteBatchedInserts}) that touches the same row twice.
+ * rejects an {@code INSERT ... ON CONFLICT DO UPDATE} that touches the same row twice, whether the
+ * rows come as one multi-row statement (rewritten by {@code reWriteBatchedInserts}) or as arrays
+ * unnested by one statement. How the remaining rows reach the statement is the {@link
+ * BatchWriter}'s business.
  */
 final class LastWinsBatchExecutor<T> implements JdbcBatchStatementExecutor<T> {
     private final String sql;
     private final Function<T, Object> keyExtractor;
-    private final JdbcStatementBuilder<T> statementBuilder;
+    private final BatchWriter<T> writer;
     private final Map<Object, T> batch = new LinkedHashMap<>();
     private transient PreparedStatement statement;
 
-    LastWinsBatchExecutor(
-            String sql,
-            Function<T, Object> keyExtractor,
-            JdbcStatementBuilder<T> statementBuilder) {
+    LastWinsBatchExecutor(String sql, Function<T, Object> keyExtractor, BatchWriter<T> writer) {
         this.sql = sql;
         this.keyExtractor = keyExtractor;
-        this.statementBuilder = statementBuilder;
+        this.writer = writer;
     }
 
     @Override
@@ -49,11 +49,7 @@ final class LastWinsBatchExecutor<T> implements JdbcBatchStatementExecutor<T> {
         if (batch.isEmpty()) {
             return;
         }
-        for (T record : batch.values()) {
-            statementBuilder.accept(statement, record);
-            statement.addBatch();
-        }
-        statement.executeBatch();
+        writer.write(statement, batch.values());
         // Cleared only on success: the output format retries the same batch after reconnecting.
         batch.clear();
     }

@@ -69,7 +69,7 @@ public final class TreasuryJdbcSinks {
                 endpoint,
                 options,
                 List.of(
-                        new JdbcUpsertSink.Route<TreasuryRow>(
+                        JdbcUpsertSink.Route.<TreasuryRow>perRow(
                                 UPSERT_SNAPSHOT,
                                 (ps, r) -> bindSnapshot(ps, r.snapshot),
                                 r ->
@@ -78,7 +78,7 @@ public final class TreasuryJdbcSinks {
                                                 + r.snapshot.snapshotType
                                                 + '\u0000'
                                                 + r.snapshot.timestamp),
-                        new JdbcUpsertSink.Route<TreasuryRow>(
+                        JdbcUpsertSink.Route.<TreasuryRow>perRow(
                                 UPSERT_COST,
                                 (ps, r) -> bindCost(ps, r.cost),
                                 r ->
@@ -87,7 +87,7 @@ public final class TreasuryJdbcSinks {
                                                 + r.cost.eventId
                                                 + '\u0000'
                                                 + r.cost.timestamp),
-                        new JdbcUpsertSink.Route<TreasuryRow>(
+                        JdbcUpsertSink.Route.<TreasuryRow>perRow(
                                 UPSERT_METRIC,
                                 TreasuryJdbcSinks::bindMetric,
                                 r ->
@@ -96,7 +96,7 @@ public final class TreasuryJdbcSinks {
                                                 + r.metricName
                                                 + '\u0000'
                                                 + r.snapshot.timestamp),
-                        new JdbcUpsertSink.Route<TreasuryRow>(
+                        JdbcUpsertSink.Route.<TreasuryRow>perRow(
                                 JdbcSinks.INSERT_DEAD_LETTER,
                                 (ps, r) -> JdbcSinks.bindDeadLetter(ps, r.deadLetter),
                                 r ->
