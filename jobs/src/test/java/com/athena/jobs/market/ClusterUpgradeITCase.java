@@ -9,9 +9,8 @@ import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.reliability.Commands;
 import com.athena.jobs.reliability.Commands.Result;
+import com.athena.jobs.reliability.Feeds;
 
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -80,11 +79,7 @@ class ClusterUpgradeITCase {
         String symbol = "BTC-UP" + runId.toUpperCase();
         String topic = "it.upgrade." + runId;
         // One partition keeps the trades in time order, as one exchange feed is.
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
+        Feeds.createTopics(kafka, 1, topic);
         List<Trade> trades = ExpectedBars.bitstamp(symbol, TRADES);
         Trade last = trades.get(trades.size() - 1);
         // A trade a day later closes every bar of the run (its own bar stays open).

@@ -11,6 +11,7 @@ import com.athena.common.testing.RealService;
 import com.athena.common.testing.RequiresServices;
 import com.athena.jobs.MiniClusters;
 import com.athena.jobs.ingest.TradeIngestJob;
+import com.athena.jobs.reliability.Feeds;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -52,6 +53,7 @@ class KafkaToPostgresSmokeITCase {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String topic = "smoke-trades-" + run;
         String symbol = "SMK" + run.toUpperCase();
+        Feeds.createTopics(kafka, 1, topic);
 
         try (Connection c = postgres.open()) {
             SchemaMigrator.apply(c);

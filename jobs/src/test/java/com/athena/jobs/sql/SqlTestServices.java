@@ -4,9 +4,9 @@ import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.jobs.reliability.Feeds;
 
 import org.apache.kafka.clients.admin.AdminClient;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -58,15 +58,13 @@ final class SqlTestServices implements AutoCloseable {
 
     /** Creates one single-partition topic per variable, named after the run. */
     void createTopics(String... variables) throws Exception {
-        List<NewTopic> wanted = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String variable : variables) {
             String name = "flinksql-" + variable.toLowerCase().replace('_', '-') + "-" + run;
             topics.put(variable, name);
-            wanted.add(new NewTopic(name, 1, (short) 1));
+            names.add(name);
         }
-        try (AdminClient admin = AdminClient.create(kafka.clientProperties())) {
-            admin.createTopics(wanted).all().get(30, TimeUnit.SECONDS);
-        }
+        Feeds.createTopics(kafka, 1, names.toArray(new String[0]));
     }
 
     /** Sends the values in order, keyed as the jobs key them, and waits until all are written. */

@@ -29,8 +29,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -185,15 +183,7 @@ class TreasuryJobITCase {
         try (Connection c = timescale.open()) {
             SchemaMigrator.apply(c);
         }
-        try (Admin admin = Admin.create(kafka.clientProperties())) {
-            admin.createTopics(
-                            List.of(
-                                    new NewTopic(eventsTopic, 1, (short) 1),
-                                    new NewTopic(transitionsTopic, 1, (short) 1),
-                                    new NewTopic(dlqTopic, 1, (short) 1)))
-                    .all()
-                    .get(30, TimeUnit.SECONDS);
-        }
+        Feeds.createTopics(kafka, 1, eventsTopic, transitionsTopic, dlqTopic);
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(
                         kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
