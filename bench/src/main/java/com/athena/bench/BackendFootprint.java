@@ -10,11 +10,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
@@ -101,13 +97,7 @@ final class BackendFootprint {
         FileUtils.deleteDirectory(dir.toFile());
         Path checkpoints = dir.resolve("checkpoints");
         Path local = dir.resolve("rocksdb");
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        conf.set(
-                TaskManagerOptions.MANAGED_MEMORY_SIZE,
-                MemorySize.parse(JobThroughputBench.MANAGED_MEMORY));
+        Configuration conf = JobThroughputBench.backend(new Configuration(), backend, checkpoints);
         conf.setString("state.backend.rocksdb.localdir", local.toString());
         for (String p : ROCKSDB_PROPERTIES) {
             conf.setString("state.backend.rocksdb.metrics." + p, "true");

@@ -112,13 +112,7 @@ public final class JobThroughputBench {
 
     static Run run(Graph graph, String backend, boolean checkpoints, long n, Path dir)
             throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toUri().toString());
-        // As flink-conf/config.yaml gives a task manager (fraction 0.3 of 1536m): RocksDB's
-        // memtables and block cache come from it, and the MiniCluster default starves them.
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(MANAGED_MEMORY));
+        Configuration conf = backend(new Configuration(), backend, dir);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
         if (checkpoints) {
@@ -195,6 +189,20 @@ public final class JobThroughputBench {
                 run.streamingMillis(),
                 run.perSecond());
         return run;
+    }
+
+    /**
+     * The benchmarks' MiniCluster state settings: the backend, incremental checkpoints into {@code
+     * checkpoints}, and the managed memory a task manager of {@code flink-conf/config.yaml} has
+     * (fraction 0.3 of 1536m): RocksDB's memtables and block cache come from it, and the
+     * MiniCluster default starves them.
+     */
+    static Configuration backend(Configuration conf, String backend, Path checkpoints) {
+        conf.set(StateBackendOptions.STATE_BACKEND, backend);
+        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(MANAGED_MEMORY));
+        return conf;
     }
 
     static MarketSettings settings() {

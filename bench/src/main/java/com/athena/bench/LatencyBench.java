@@ -18,11 +18,7 @@ import com.athena.jobs.market.MarketSettings;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -128,12 +124,7 @@ public final class LatencyBench {
         // Production settings throughout: the watermark's idleness and quiet advance stay on.
         MarketSettings settings = new MarketSettings(config);
         JdbcExecutionOptions jdbc = CommonOptions.jdbcExecution(config);
-        config.set(StateBackendOptions.STATE_BACKEND, backend);
-        config.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        config.set(
-                TaskManagerOptions.MANAGED_MEMORY_SIZE,
-                MemorySize.parse(JobThroughputBench.MANAGED_MEMORY));
+        JobThroughputBench.backend(config, backend, checkpoints);
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(
                         JobThroughputBench.PARALLELISM, config);

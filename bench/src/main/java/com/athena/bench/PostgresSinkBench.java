@@ -412,14 +412,7 @@ public final class PostgresSinkBench {
                 endpoint,
                 options,
                 JdbcUpsertSink.Route.perRow(
-                        PER_ROW_UPSERT,
-                        PostgresSinkBench::bindRow,
-                        m ->
-                                m.bar.symbol
-                                        + "\u0000"
-                                        + m.bar.timeframe
-                                        + "\u0000"
-                                        + m.bar.openTime));
+                        PER_ROW_UPSERT, PostgresSinkBench::bindRow, JdbcSinks::marketDataKey));
     }
 
     /** The binding of {@link #PER_ROW_UPSERT}, as the job's sink had it. */

@@ -97,7 +97,7 @@ public final class JdbcSinks {
     }
 
     /** The upsert key of a {@code market_data} row: (symbol, timeframe, ts). */
-    static Object marketDataKey(MarketBar m) {
+    public static Object marketDataKey(MarketBar m) {
         return m.bar.symbol + "\u0000" + m.bar.timeframe + "\u0000" + m.bar.openTime;
     }
 

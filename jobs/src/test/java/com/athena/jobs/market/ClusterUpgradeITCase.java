@@ -10,6 +10,7 @@ import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.reliability.Commands;
 import com.athena.jobs.reliability.Commands.Result;
 import com.athena.jobs.reliability.Feeds;
+import com.athena.jobs.reliability.Waits;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -286,12 +287,6 @@ class ClusterUpgradeITCase {
     }
 
     private static void waitFor(String what, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(500);
-        }
+        Waits.until(what, WAIT, condition::getAsBoolean);
     }
 }

@@ -22,6 +22,7 @@ import com.athena.common.sql.SchemaMigrator;
 import com.athena.common.testing.RealService;
 import com.athena.common.testing.RequiresServices;
 import com.athena.jobs.MiniClusters;
+import com.athena.jobs.reliability.Waits;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -255,13 +256,7 @@ class MarketJobITCase {
         }
     }
 
-    static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + WAIT + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
+    static void waitFor(String what, BooleanSupplier condition) throws Exception {
+        Waits.until(what, WAIT, condition::getAsBoolean);
     }
 }

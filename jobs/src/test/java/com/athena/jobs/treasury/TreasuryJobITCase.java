@@ -15,6 +15,7 @@ import com.athena.common.testing.RealService;
 import com.athena.common.testing.RequiresServices;
 import com.athena.jobs.MiniClusters;
 import com.athena.jobs.reliability.Feeds;
+import com.athena.jobs.reliability.Waits;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
@@ -585,13 +586,6 @@ class TreasuryJobITCase {
     }
 
     private static void waitFor(String what, BooleanSupplier condition) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + WAIT + " waiting for " + what);
-            }
-            TimeUnit.MILLISECONDS.sleep(500);
-        }
-        LOG.info("Done waiting for {}", what);
+        Waits.until(what, WAIT, condition::getAsBoolean);
     }
 }
