@@ -13,6 +13,7 @@ import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.market.Timeframe;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.jobs.market.MarketJdbcSinks;
 import com.athena.jobs.market.MarketJob;
 import com.athena.jobs.market.MarketSettings;
 
@@ -210,7 +211,7 @@ public final class LatencyBench {
                         List.of(
                                 NamedSink.of(
                                         "bench-market-data",
-                                        JdbcSinks.marketData(postgres, jdbc, "bench"))),
+                                        MarketJdbcSinks.marketData(postgres, jdbc, "bench"))),
                         List.of(),
                         List.of(),
                         List.of(
@@ -671,7 +672,7 @@ public final class LatencyBench {
                 String.format(
                         Locale.ROOT,
                         "The market job as deployed (all %d timeframes, indicators, the JDBC upsert"
-                                + " sink `JdbcSinks.marketData`; %s state backend) reads a fresh"
+                                + " sink `MarketJdbcSinks.marketData`; %s state backend) reads a fresh"
                                 + " %d-partition Kafka topic (`message.timestamp.type=LogAppendTime`)"
                                 + " and writes `market_data` in schema `%s` of native PostgreSQL."
                                 + " A producer thread appends %,d trades/s on a fixed schedule,"

@@ -4,7 +4,6 @@ import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.config.ServiceKeys;
 import com.athena.common.connectors.JdbcEndpoint;
-import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.connectors.JdbcUpsertSink;
 import com.athena.common.indicators.IndicatorState;
 import com.athena.common.indicators.IndicatorValues;
@@ -12,6 +11,7 @@ import com.athena.common.market.Bar;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.jobs.market.MarketJdbcSinks;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -81,7 +81,7 @@ public final class PostgresSinkBench {
 
     /** The job's market_data sink. */
     static final BiFunction<JdbcEndpoint, JdbcExecutionOptions, Sink<MarketBar>> JOB_SINK =
-            (endpoint, options) -> JdbcSinks.marketData(endpoint, options, "bench");
+            (endpoint, options) -> MarketJdbcSinks.marketData(endpoint, options, "bench");
 
     /** Microseconds between the Unix epoch and PostgreSQL's (2000-01-01). */
     static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
@@ -188,7 +188,7 @@ public final class PostgresSinkBench {
         sb.append(row("raw `COPY ... FROM STDIN (FORMAT binary)`, one stream", c, c));
         sb.append(
                 row(
-                        "job's upsert sink (`JdbcSinks.marketData`: one `INSERT ... SELECT"
+                        "job's upsert sink (`MarketJdbcSinks.marketData`: one `INSERT ... SELECT"
                                 + " unnest(?::float8[]), ... ON CONFLICT DO UPDATE` of column"
                                 + " arrays per batch), in a MiniCluster job",
                         u,
@@ -412,7 +412,9 @@ public final class PostgresSinkBench {
                 endpoint,
                 options,
                 JdbcUpsertSink.Route.perRow(
-                        PER_ROW_UPSERT, PostgresSinkBench::bindRow, JdbcSinks::marketDataKey));
+                        PER_ROW_UPSERT,
+                        PostgresSinkBench::bindRow,
+                        MarketJdbcSinks::marketDataKey));
     }
 
     /** The binding of {@link #PER_ROW_UPSERT}, as the job's sink had it. */

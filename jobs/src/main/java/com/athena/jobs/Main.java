@@ -1,11 +1,6 @@
 package com.athena.jobs;
 
-import com.athena.jobs.demo.DemoMain;
-import com.athena.jobs.ingest.TradeIngestMain;
 import com.athena.jobs.market.MarketMain;
-import com.athena.jobs.replay.ReplayMain;
-import com.athena.jobs.setup.SetupMain;
-import com.athena.jobs.tools.ProduceTradesMain;
 import com.athena.jobs.treasury.TreasuryMain;
 
 import java.util.Arrays;
@@ -13,38 +8,39 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The job jar's entry point: {@code flink run athena-jobs.jar <job> [--key value ...]} picks the
- * job by its first argument; each job's own main class can also be named with {@code -c}.
+ * The job jar's entry point: {@code flink run athena-jobs-<version>-job.jar <job> [--key value
+ * ...]} picks the job by its first argument; each job's own main class can also be named with
+ * {@code -c}.
  */
 public final class Main {
 
-    /** A job's main method. */
+    /** A command's main method. */
     @FunctionalInterface
-    interface JobMain {
+    public interface Command {
         void run(String[] args) throws Exception;
     }
 
-    static final Map<String, JobMain> JOBS = new LinkedHashMap<>();
+    static final Map<String, Command> JOBS = new LinkedHashMap<>();
 
     static {
         JOBS.put("market", MarketMain::main);
-        JOBS.put("trade-ingest", TradeIngestMain::main);
         JOBS.put("treasury", TreasuryMain::main);
-        JOBS.put("setup", SetupMain::main);
-        JOBS.put("produce-trades", ProduceTradesMain::main);
-        JOBS.put("replay", ReplayMain::main);
-        JOBS.put("demo", DemoMain::main);
     }
 
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || !JOBS.containsKey(args[0])) {
+        dispatch(JOBS, args);
+    }
+
+    /** Runs the command named by the first argument with the remaining arguments. */
+    public static void dispatch(Map<String, Command> commands, String[] args) throws Exception {
+        if (args.length == 0 || !commands.containsKey(args[0])) {
             throw new IllegalArgumentException(
-                    (args.length == 0 ? "No job named" : "Unknown job '" + args[0] + "'")
+                    (args.length == 0 ? "No command named" : "Unknown command '" + args[0] + "'")
                             + ": the first argument is one of "
-                            + JOBS.keySet());
+                            + commands.keySet());
         }
-        JOBS.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
+        commands.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
     }
 }

@@ -2,8 +2,6 @@ package com.athena.jobs.market;
 
 import com.athena.common.bigquery.BigQueryEndpoint;
 import com.athena.common.bigquery.BigQuerySink;
-import com.athena.common.bigquery.MarketBarRows;
-import com.athena.common.bigquery.MarketSnapshotRows;
 import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
@@ -15,7 +13,6 @@ import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.connectors.RawPubSubMessages;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.firestore.FirestoreSink;
-import com.athena.common.firestore.MarketConditionsDocuments;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.market.MarketBar;
@@ -102,7 +99,7 @@ public final class MarketMain {
         bars.add(
                 NamedSink.of(
                         MarketNames.SINK_MARKET_DATA,
-                        JdbcSinks.marketData(timescale, jdbc, ROW_SOURCE)));
+                        MarketJdbcSinks.marketData(timescale, jdbc, ROW_SOURCE)));
         if (config.get(CommonOptions.BIGQUERY_ENABLED)) {
             BigQueryEndpoint bigquery = BigQueryEndpoint.from(services);
             bars.add(

@@ -11,7 +11,6 @@ import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.DailyCost;
 import com.athena.common.treasury.TreasuryEvent;
 import com.athena.common.treasury.TreasuryInput;
-import com.athena.common.treasury.TreasuryRow;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryTransition;
 

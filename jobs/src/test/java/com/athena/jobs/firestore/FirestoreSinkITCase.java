@@ -5,12 +5,12 @@ import com.athena.common.connectors.FirestoreEndpoint;
 import com.athena.common.firestore.EventTimeGuardedWriter;
 import com.athena.common.firestore.FirestoreSink;
 import com.athena.common.firestore.FirestoreSinkOptions;
-import com.athena.common.firestore.MarketConditionsDocuments;
 import com.athena.common.firestore.PendingDocument;
 import com.athena.common.market.MarketConditions;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
+import com.athena.jobs.market.MarketConditionsDocuments;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

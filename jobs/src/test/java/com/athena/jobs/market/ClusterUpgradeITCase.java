@@ -3,14 +3,13 @@ package com.athena.jobs.market;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
-import com.athena.common.connectors.MarketDataRows;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.jobs.reliability.Commands;
-import com.athena.jobs.reliability.Commands.Result;
-import com.athena.jobs.reliability.Feeds;
-import com.athena.jobs.reliability.Waits;
+import com.athena.testing.Commands;
+import com.athena.testing.Commands.Result;
+import com.athena.testing.Feeds;
+import com.athena.testing.Waits;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;

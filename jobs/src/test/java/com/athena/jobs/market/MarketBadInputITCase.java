@@ -14,11 +14,11 @@ import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
 import com.athena.jobs.reliability.BadInputCorpus;
-import com.athena.jobs.reliability.ReliabilityReport;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.ReliabilityReport;
+import com.athena.testing.RequiresServices;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -140,7 +140,7 @@ class MarketBadInputITCase {
                         List.of(
                                 NamedSink.of(
                                         "pg-market-data",
-                                        JdbcSinks.marketData(
+                                        MarketJdbcSinks.marketData(
                                                 postgres,
                                                 CommonOptions.jdbcExecution(config),
                                                 fx.run))),

@@ -4,7 +4,6 @@ import com.athena.common.config.CommonOptions;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSources;
-import com.athena.common.connectors.MarketDataRows;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.connectors.RawPubSubMessages;
 import com.athena.common.connectors.RawRecord;
@@ -13,7 +12,7 @@ import com.athena.common.json.JsonFields;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
-import com.athena.jobs.reliability.Feeds;
+import com.athena.testing.Feeds;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;

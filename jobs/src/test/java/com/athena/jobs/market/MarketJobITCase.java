@@ -1,9 +1,6 @@
 package com.athena.jobs.market;
 
 import com.athena.common.bigquery.BigQuerySink;
-import com.athena.common.bigquery.LocalBigQueryServer;
-import com.athena.common.bigquery.MarketBarRows;
-import com.athena.common.bigquery.MarketSnapshotRows;
 import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
@@ -13,16 +10,16 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.firestore.FirestoreSink;
-import com.athena.common.firestore.MarketConditionsDocuments;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
-import com.athena.jobs.reliability.Waits;
+import com.athena.testing.LocalBigQueryServer;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
+import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -98,14 +95,14 @@ class MarketJobITCase {
                             List.of(
                                     NamedSink.of(
                                             "pg-market-data",
-                                            JdbcSinks.marketData(
+                                            MarketJdbcSinks.marketData(
                                                     postgres,
                                                     CommonOptions.jdbcExecution(config),
                                                     fx.run)),
                                     // The WASM TimescaleDB serves one connection at a time.
                                     new NamedSink<>(
                                             "tsdb-market-data",
-                                            JdbcSinks.marketData(
+                                            MarketJdbcSinks.marketData(
                                                     timescale,
                                                     CommonOptions.jdbcExecution(config),
                                                     fx.run),

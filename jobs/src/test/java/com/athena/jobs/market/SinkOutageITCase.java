@@ -4,24 +4,22 @@ import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
 import com.athena.common.connectors.JdbcEndpoint;
-import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.firestore.FirestoreSink;
-import com.athena.common.firestore.MarketConditionsDocuments;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
-import com.athena.jobs.reliability.Commands;
-import com.athena.jobs.reliability.Feeds;
-import com.athena.jobs.reliability.ReliabilityReport;
+import com.athena.testing.Commands;
+import com.athena.testing.Feeds;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.ReliabilityReport;
+import com.athena.testing.RequiresServices;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -127,7 +125,7 @@ class SinkOutageITCase {
                         List.of(
                                 NamedSink.of(
                                         "pg-market-data",
-                                        JdbcSinks.marketData(
+                                        MarketJdbcSinks.marketData(
                                                 postgres,
                                                 CommonOptions.jdbcExecution(config),
                                                 fx.run))),

@@ -2,9 +2,6 @@ package com.athena.jobs.reliability;
 
 import com.athena.common.bigquery.BigQueryEndpoint;
 import com.athena.common.bigquery.BigQuerySink;
-import com.athena.common.bigquery.LocalBigQueryServer;
-import com.athena.common.bigquery.MarketBarRows;
-import com.athena.common.bigquery.TreasuryRows;
 import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
@@ -14,12 +11,9 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.RawRecord;
-import com.athena.common.connectors.TreasuryJdbcSinks;
-import com.athena.common.connectors.TreasuryKafkaSinks;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.firestore.FirestoreSink;
 import com.athena.common.firestore.FirestoreSinkOptions;
-import com.athena.common.firestore.TreasuryDocuments;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.flink.Streams;
@@ -28,19 +22,27 @@ import com.athena.common.json.JsonFields;
 import com.athena.common.market.Bar;
 import com.athena.common.market.MarketBar;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
 import com.athena.common.treasury.CostRecord;
-import com.athena.common.treasury.TreasuryRow;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryTransition;
-import com.athena.jobs.MiniClusters;
+import com.athena.jobs.market.MarketBarRows;
+import com.athena.jobs.market.MarketJdbcSinks;
 import com.athena.jobs.market.MarketJob;
 import com.athena.jobs.market.MarketNames;
 import com.athena.jobs.market.MarketSettings;
+import com.athena.jobs.treasury.TreasuryDocuments;
+import com.athena.jobs.treasury.TreasuryJdbcSinks;
 import com.athena.jobs.treasury.TreasuryJob;
+import com.athena.jobs.treasury.TreasuryKafkaSinks;
 import com.athena.jobs.treasury.TreasuryNames;
+import com.athena.jobs.treasury.TreasuryRow;
+import com.athena.jobs.treasury.TreasuryRows;
 import com.athena.jobs.treasury.TreasurySettings;
+import com.athena.testing.Feeds;
+import com.athena.testing.LocalBigQueryServer;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -218,11 +220,11 @@ class InjectionITCase {
                 List.of(
                         NamedSink.of(
                                 "pg-market-data",
-                                JdbcSinks.marketData(
+                                MarketJdbcSinks.marketData(
                                         postgres, CommonOptions.jdbcExecution(config), source)),
                         NamedSink.of(
                                 "tsdb-market-data",
-                                JdbcSinks.marketData(
+                                MarketJdbcSinks.marketData(
                                         timescale, CommonOptions.jdbcExecution(config), source)),
                         NamedSink.of(
                                 "bq-indicators",
@@ -601,7 +603,7 @@ class InjectionITCase {
                                 List.of(
                                         NamedSink.of(
                                                 MarketNames.SINK_MARKET_DATA,
-                                                JdbcSinks.marketData(
+                                                MarketJdbcSinks.marketData(
                                                         postgres,
                                                         CommonOptions.jdbcExecution(config),
                                                         marketSource))),

@@ -1,6 +1,7 @@
 package com.athena.jobs.savepoint;
 
-import com.athena.jobs.MiniClusters;
+import com.athena.testing.ListSource;
+import com.athena.testing.MiniClusters;
 
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;

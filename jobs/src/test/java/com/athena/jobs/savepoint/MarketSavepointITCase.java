@@ -8,10 +8,12 @@ import com.athena.common.flink.SourceFactory;
 import com.athena.common.json.JsonFields;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.MarketConditions;
-import com.athena.jobs.MiniClusters;
 import com.athena.jobs.market.MarketJob;
 import com.athena.jobs.market.MarketNames;
 import com.athena.jobs.market.MarketSettings;
+import com.athena.testing.CollectSink;
+import com.athena.testing.ListSource;
+import com.athena.testing.MiniClusters;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;

@@ -6,10 +6,12 @@ import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.treasury.TreasurySnapshot;
-import com.athena.jobs.MiniClusters;
 import com.athena.jobs.treasury.TreasuryJob;
 import com.athena.jobs.treasury.TreasuryNames;
 import com.athena.jobs.treasury.TreasurySettings;
+import com.athena.testing.CollectSink;
+import com.athena.testing.ListSource;
+import com.athena.testing.MiniClusters;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;

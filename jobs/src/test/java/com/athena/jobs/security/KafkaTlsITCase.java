@@ -1,16 +1,15 @@
 package com.athena.jobs.security;
 
 import com.athena.common.config.ServiceEnvironment;
-import com.athena.common.config.ServiceEnvironments;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.json.JsonFields;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -129,7 +128,7 @@ class KafkaTlsITCase {
     /** The endpoint as environment variables configure it (no env file in the way). */
     private static KafkaEndpoint tlsEndpoint(String servers, String ca, Path noEnvFile) {
         return KafkaEndpoint.from(
-                ServiceEnvironments.load(
+                ServiceEnvironment.load(
                         Map.of(
                                 "KAFKA_BOOTSTRAP_SERVERS",
                                 servers,

@@ -6,9 +6,9 @@ import com.athena.common.config.ServiceKeys;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.deadletter.DeadLetter;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;

@@ -2,17 +2,17 @@ package com.athena.jobs.sinks;
 
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
-import com.athena.common.connectors.JdbcSinks;
-import com.athena.common.connectors.MarketDataRows;
 import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.indicators.TrendDirection;
 import com.athena.common.indicators.VolatilityRegime;
 import com.athena.common.market.Bar;
 import com.athena.common.market.MarketBar;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
+import com.athena.jobs.market.MarketDataRows;
+import com.athena.jobs.market.MarketJdbcSinks;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -72,7 +72,7 @@ class MarketDataUpsertITCase {
             env.fromData(input, TypeInformation.of(MarketBar.class))
                     .uid("rows")
                     .sinkTo(
-                            JdbcSinks.marketData(
+                            MarketJdbcSinks.marketData(
                                     postgres,
                                     JdbcExecutionOptions.builder().withBatchSize(1000).build(),
                                     "upsert-it"))
@@ -184,7 +184,7 @@ class MarketDataUpsertITCase {
             env.fromData(input, TypeInformation.of(MarketBar.class))
                     .uid("rows")
                     .sinkTo(
-                            JdbcSinks.marketData(
+                            MarketJdbcSinks.marketData(
                                     db,
                                     // Several full batches and a partial one.
                                     JdbcExecutionOptions.builder().withBatchSize(16).build(),

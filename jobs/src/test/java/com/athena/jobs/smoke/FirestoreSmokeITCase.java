@@ -2,8 +2,8 @@ package com.athena.jobs.smoke;
 
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
 
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;

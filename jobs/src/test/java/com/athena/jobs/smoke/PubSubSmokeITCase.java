@@ -2,9 +2,9 @@ package com.athena.jobs.smoke;
 
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.PubSubEndpoint;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;

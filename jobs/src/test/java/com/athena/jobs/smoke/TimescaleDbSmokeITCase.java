@@ -2,12 +2,12 @@ package com.athena.jobs.smoke;
 
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
-import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
+import com.athena.jobs.market.MarketJdbcSinks;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -82,7 +82,7 @@ class TimescaleDbSmokeITCase {
         env.fromData(Trade.class, trades.toArray(new Trade[0]))
                 .uid("trades")
                 .sinkTo(
-                        JdbcSinks.trades(
+                        MarketJdbcSinks.trades(
                                 timescale, JdbcExecutionOptions.builder().withBatchSize(7).build()))
                 .uid("timescale-sink");
         env.execute("smoke-timescaledb");

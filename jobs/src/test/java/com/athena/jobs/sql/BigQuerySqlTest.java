@@ -1,9 +1,9 @@
 package com.athena.jobs.sql;
 
-import com.athena.common.bigquery.MarketBarRows;
-import com.athena.common.bigquery.MarketSnapshotRows;
-import com.athena.common.bigquery.TreasuryRows;
+import com.athena.jobs.market.MarketBarRows;
+import com.athena.jobs.market.MarketSnapshotRows;
 import com.athena.jobs.sql.BigQuerySchema.Relation;
+import com.athena.jobs.treasury.TreasuryRows;
 
 import com.google.zetasql.SqlException;
 import com.google.zetasql.ZetaSQLType.TypeKind;

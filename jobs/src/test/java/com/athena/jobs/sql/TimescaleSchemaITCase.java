@@ -3,8 +3,8 @@ package com.athena.jobs.sql;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -10,12 +10,12 @@ import com.athena.common.connectors.RawRecord;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
-import com.athena.jobs.reliability.Feeds;
-import com.athena.jobs.reliability.ReliabilityReport;
-import com.athena.jobs.reliability.Waits;
+import com.athena.testing.Feeds;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.ReliabilityReport;
+import com.athena.testing.RequiresServices;
+import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

@@ -1,21 +1,19 @@
 package com.athena.jobs.treasury;
 
-import com.athena.common.bigquery.LocalBigQueryServer;
-import com.athena.common.bigquery.TreasuryRows;
 import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.PubSubEndpoint;
-import com.athena.common.firestore.TreasuryDocuments;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.sql.SchemaMigrator;
-import com.athena.common.testing.RealService;
-import com.athena.common.testing.RequiresServices;
-import com.athena.jobs.MiniClusters;
-import com.athena.jobs.reliability.Feeds;
-import com.athena.jobs.reliability.Waits;
+import com.athena.testing.Feeds;
+import com.athena.testing.LocalBigQueryServer;
+import com.athena.testing.MiniClusters;
+import com.athena.testing.RealService;
+import com.athena.testing.RequiresServices;
+import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;

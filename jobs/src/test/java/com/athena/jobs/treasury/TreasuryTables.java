@@ -7,7 +7,6 @@ import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.connectors.RawPubSubMessages;
 import com.athena.common.connectors.RawRecord;
-import com.athena.common.connectors.TreasuryJdbcSinks;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.treasury.TreasuryTransition;
