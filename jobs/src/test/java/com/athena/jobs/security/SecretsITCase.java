@@ -155,8 +155,10 @@ class SecretsITCase {
         List<Path> logs = new ArrayList<>();
         for (Path dir :
                 List.of(
+                        root.resolve("domain/target/test-logs"),
+                        root.resolve("connectors/target/test-logs"),
                         root.resolve("jobs/target/test-logs"),
-                        root.resolve("common/target/test-logs"),
+                        root.resolve("tools/target/test-logs"),
                         root.resolve("target/logs"),
                         root.resolve("target/cluster/log"),
                         root.resolve("target/services"))) {
