@@ -1,0 +1,270 @@
+package com.athena.jobs.reliability;
+
+import com.athena.common.config.CommonOptions;
+import com.athena.common.connectors.RawRecord;
+import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.firestore.FirestoreSink;
+import com.athena.common.flink.NamedSink;
+import com.athena.common.flink.SourceFactory;
+import com.athena.common.treasury.CostRecord;
+import com.athena.common.treasury.DailyCost;
+import com.athena.common.treasury.TreasurySnapshot;
+import com.athena.common.treasury.TreasuryTransition;
+import com.athena.jobs.reliability.TreasuryFeed.Event;
+import com.athena.jobs.treasury.TreasuryDocuments;
+import com.athena.jobs.treasury.TreasuryJob;
+import com.athena.jobs.treasury.TreasuryNames;
+import com.athena.jobs.treasury.TreasuryRow;
+import com.athena.jobs.treasury.TreasurySettings;
+import com.athena.testing.CollectSink;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import static com.athena.jobs.reliability.OutputDocuments.normalize;
+import static com.athena.jobs.reliability.OutputRows.costKey;
+import static com.athena.jobs.reliability.OutputRows.known;
+import static com.athena.jobs.reliability.OutputRows.metricKey;
+import static com.athena.jobs.reliability.OutputRows.snapshotKey;
+
+/**
+ * The treasury job's graph ({@link TreasuryJob}) over the same events, bounded, at parallelism 1 in
+ * this JVM, with collecting sinks. The watermark waits for the end of the input (as in {@code
+ * replay treasury}), so every event is applied in (time, event id) order: what a run without the
+ * fault produces, since the feed never brings an event after the watermark.
+ */
+final class TreasuryReference {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String name;
+    private final List<String> agents;
+
+    private TreasuryReference(String name, List<String> agents) {
+        this.name = name;
+        this.agents = agents;
+    }
+
+    static TreasuryReference run(String name, List<Event> events, List<String> treasuryArgs)
+            throws Exception {
+        Configuration config = CommonOptions.fromArgs(treasuryArgs.toArray(new String[0]));
+        config.set(TreasurySettings.OUT_OF_ORDERNESS, Duration.ofDays(100_000));
+        config.set(TreasurySettings.IDLENESS, Duration.ZERO);
+        config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
+        TreasurySettings settings = new TreasurySettings(config);
+        List<RawRecord> costs = new ArrayList<>();
+        List<RawRecord> balances = new ArrayList<>();
+        for (Event e : events) {
+            (e.pubsub() ? costs : balances)
+                    .add(new RawRecord(e.json(), name + "@" + e.id(), e.time()));
+        }
+        TreasuryJob.Sources sources =
+                new TreasuryJob.Sources(
+                        new TreasuryJob.Input<>(
+                                list(costs), settings.eventParser::parse, TreasuryNames.DLQ_COSTS),
+                        new TreasuryJob.Input<>(
+                                list(balances),
+                                settings.eventParser::parse,
+                                TreasuryNames.DLQ_BALANCES),
+                        null,
+                        null);
+        TreasuryJob.Sinks sinks = sinks(name);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.getExecutionEnvironment(new Configuration());
+        env.setParallelism(1);
+        new TreasuryJob(sources, sinks, settings).build(env);
+        env.execute(name);
+        List<String> agents =
+                events.stream()
+                        .map(Event::agent)
+                        .distinct()
+                        .filter(a -> !a.endsWith("-zz-tick"))
+                        .sorted()
+                        .collect(Collectors.toList());
+        return new TreasuryReference(name, agents);
+    }
+
+    /** Collecting sinks, named after the run, for every output the graph writes. */
+    private static TreasuryJob.Sinks sinks(String name) {
+        return new TreasuryJob.Sinks(
+                List.of(
+                        NamedSink.of(
+                                TreasuryNames.SINK_TREASURY_FIRESTORE,
+                                new CollectSink<TreasurySnapshot>(name + "-treasury"))),
+                List.of(),
+                List.of(),
+                List.of(
+                        NamedSink.of(
+                                TreasuryNames.SINK_LOGS_FIRESTORE,
+                                new CollectSink<TreasuryTransition>(name + "-transitions"))),
+                List.of(
+                        NamedSink.of(
+                                TreasuryNames.SINK_COSTS_BIGQUERY,
+                                new CollectSink<CostRecord>(name + "-costs"))),
+                List.of(
+                        NamedSink.of(
+                                TreasuryNames.SINK_COSTS_FIRESTORE,
+                                new CollectSink<DailyCost>(name + "-daily"))),
+                List.of(
+                        new NamedSink<>(
+                                TreasuryNames.SINK_TIMESCALE,
+                                new CollectSink<TreasuryRow>(name + "-rows"),
+                                1)),
+                List.of(
+                        NamedSink.of(
+                                TreasuryNames.SINK_DEAD_LETTERS_KAFKA,
+                                new CollectSink<DeadLetter>(name + "-dead-letters"))));
+    }
+
+    private static SourceFactory<RawRecord> list(List<RawRecord> records) {
+        return (env, name) -> env.fromData(records, TypeInformation.of(RawRecord.class));
+    }
+
+    List<DeadLetter> deadLetters() {
+        return CollectSink.results(name + "-dead-letters");
+    }
+
+    private List<TreasuryRow> rows(TreasuryRow.Table table) {
+        List<TreasuryRow> rows = new ArrayList<>();
+        for (Object o : CollectSink.results(name + "-rows")) {
+            TreasuryRow r = (TreasuryRow) o;
+            String agent =
+                    r.table == TreasuryRow.Table.COST_EVENTS
+                            ? r.cost.agentId
+                            : r.snapshot == null ? null : r.snapshot.agentId;
+            if (r.table == table && agents.contains(agent)) {
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    /** The rows as the upserts leave them: the last row of each key wins. */
+    Map<String, List<Object>> snapshotRows() {
+        Map<String, List<Object>> rows = new TreeMap<>();
+        for (TreasuryRow r : rows(TreasuryRow.Table.TREASURY_SNAPSHOTS)) {
+            TreasurySnapshot s = r.snapshot;
+            rows.put(
+                    snapshotKey(s.agentId, s.snapshotType, s.timestamp),
+                    Arrays.asList(
+                            s.day,
+                            known(s.balanceUsd),
+                            s.dailyCostUsd,
+                            known(s.dailyBurnRate),
+                            known(s.daysUntilBankruptcy),
+                            s.emotionalState,
+                            s.confidenceLevel,
+                            s.riskTolerance,
+                            s.survivalModeActive,
+                            s.costSavingModeActive,
+                            s.marketCrashOverride,
+                            s.trigger,
+                            s.hasTransitions() ? String.join(",", s.transitions) : null,
+                            s.sequence));
+        }
+        return rows;
+    }
+
+    Map<String, List<Object>> costRows() {
+        Map<String, List<Object>> rows = new TreeMap<>();
+        for (TreasuryRow r : rows(TreasuryRow.Table.COST_EVENTS)) {
+            CostRecord c = r.cost;
+            rows.put(
+                    costKey(c.agentId, c.eventId, c.timestamp),
+                    Arrays.asList(
+                            c.costType,
+                            c.operation,
+                            c.model,
+                            c.inputTokens,
+                            c.outputTokens,
+                            c.amount,
+                            known(c.dailyTotal),
+                            c.late));
+        }
+        return rows;
+    }
+
+    Map<String, List<Object>> metricRows() {
+        Map<String, List<Object>> rows = new TreeMap<>();
+        for (TreasuryRow r : rows(TreasuryRow.Table.AGENT_METRICS)) {
+            TreasurySnapshot s = r.snapshot;
+            ObjectNode labels =
+                    JSON.createObjectNode()
+                            .put("emotional_state", s.emotionalState)
+                            .put("snapshot_type", s.snapshotType)
+                            .put("trigger", s.trigger);
+            rows.put(
+                    metricKey(s.agentId, r.metricName, s.timestamp),
+                    Arrays.asList(r.metricValue, labels));
+        }
+        return rows;
+    }
+
+    List<Long> rowCounts() {
+        return List.of(
+                (long) snapshotRows().size(), (long) costRows().size(), (long) metricRows().size());
+    }
+
+    /** Each agent's treasury document: its newest snapshot (the sink never goes back). */
+    Map<String, Map<String, Object>> treasuryDocs() {
+        TreasuryDocuments.Treasury mapper = new TreasuryDocuments.Treasury();
+        Map<String, TreasurySnapshot> newest = new TreeMap<>();
+        for (Object o : CollectSink.results(name + "-treasury")) {
+            TreasurySnapshot s = (TreasurySnapshot) o;
+            if (agents.contains(s.agentId)) {
+                newest.merge(
+                        s.agentId,
+                        s,
+                        (x, y) ->
+                                y.timestamp > x.timestamp
+                                                || (y.timestamp == x.timestamp
+                                                        && y.sequence > x.sequence)
+                                        ? y
+                                        : x);
+            }
+        }
+        Map<String, Map<String, Object>> docs = new TreeMap<>();
+        newest.forEach(
+                (agent, s) -> {
+                    Map<String, Object> fields = new LinkedHashMap<>(mapper.fields(s));
+                    fields.put(FirestoreSink.EVENT_TIME_FIELD, mapper.eventTime(s));
+                    docs.put(mapper.documentId(s), normalize(fields));
+                });
+        return docs;
+    }
+
+    /**
+     * Each agent's daily cost documents: the newest state of each day (the sink writes an equal
+     * event time again, never an older one).
+     */
+    Map<String, Map<String, Object>> costDocs() {
+        TreasuryDocuments.Costs mapper = new TreasuryDocuments.Costs();
+        Map<String, DailyCost> newest = new TreeMap<>();
+        for (Object o : CollectSink.results(name + "-daily")) {
+            DailyCost d = (DailyCost) o;
+            if (agents.contains(d.agentId)) {
+                newest.merge(mapper.documentId(d), d, (x, y) -> y.timestamp >= x.timestamp ? y : x);
+            }
+        }
+        Map<String, Map<String, Object>> docs = new TreeMap<>();
+        newest.forEach(
+                (id, d) -> {
+                    Map<String, Object> fields = new LinkedHashMap<>(mapper.fields(d));
+                    fields.put(FirestoreSink.EVENT_TIME_FIELD, mapper.eventTime(d));
+                    docs.put(id, normalize(fields));
+                });
+        return docs;
+    }
+}
