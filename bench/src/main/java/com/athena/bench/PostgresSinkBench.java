@@ -211,9 +211,8 @@ public final class PostgresSinkBench {
                 String.format(
                         Locale.ROOT,
                         "%nThe job's sink binds one array per column and runs one statement per"
-                                + " batch, which works on PostgreSQL and TimescaleDB alike (the"
-                                + " local TimescaleDB refuses `COPY FROM STDIN`, so the staging path"
-                                + " cannot be the job's). Both upsert figures include the job around"
+                                + " batch, an upsert that a replay may repeat (COPY cannot: a"
+                                + " replayed row fails on its key). Both upsert figures include the job around"
                                 + " the sink (its deployment and start, the sink opening its"
                                 + " connection); the same job with a discarding sink took %d ms"
                                 + " for these rows. Goal:"

@@ -6,6 +6,7 @@ import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
 import com.athena.common.connectors.JdbcEndpoint;
+import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
@@ -24,6 +25,7 @@ import com.athena.common.treasury.TreasuryTransition;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.slf4j.Logger;
@@ -107,6 +109,15 @@ public final class TreasuryMain {
         List<NamedSink<TreasuryTransition>> transitions = new ArrayList<>();
         List<NamedSink<CostRecord>> costRows = new ArrayList<>();
         List<NamedSink<DailyCost>> dailyCosts = new ArrayList<>();
+        JdbcExecutionOptions jdbc = CommonOptions.jdbcExecution(config);
+        history.add(
+                NamedSink.of(
+                        TreasuryNames.SINK_SNAPSHOTS_TIMESCALE,
+                        TreasuryJdbcSinks.snapshots(timescale, jdbc)));
+        costRows.add(
+                NamedSink.of(
+                        TreasuryNames.SINK_COSTS_TIMESCALE,
+                        TreasuryJdbcSinks.costs(timescale, jdbc)));
         transitions.add(
                 NamedSink.of(
                         TreasuryNames.SINK_TRANSITIONS_KAFKA,
@@ -155,18 +166,18 @@ public final class TreasuryMain {
                         transitions,
                         costRows,
                         dailyCosts,
-                        // One connection: TreasuryJdbcSinks routes every table through it.
                         List.of(
-                                new NamedSink<>(
-                                        TreasuryNames.SINK_TIMESCALE,
-                                        TreasuryJdbcSinks.timescale(
-                                                timescale, CommonOptions.jdbcExecution(config)),
-                                        1)),
+                                NamedSink.of(
+                                        TreasuryNames.SINK_METRICS_TIMESCALE,
+                                        TreasuryJdbcSinks.metrics(timescale, jdbc))),
                         List.<NamedSink<DeadLetter>>of(
                                 NamedSink.of(
                                         TreasuryNames.SINK_DEAD_LETTERS_KAFKA,
                                         KafkaSinks.deadLetters(
-                                                kafka, config.get(TreasurySettings.DLQ_TOPIC)))));
+                                                kafka, config.get(TreasurySettings.DLQ_TOPIC))),
+                                NamedSink.of(
+                                        TreasuryNames.SINK_DEAD_LETTERS_TIMESCALE,
+                                        JdbcSinks.deadLetters(timescale, jdbc))));
         return new TreasuryJob(sources, sinks, settings);
     }
 

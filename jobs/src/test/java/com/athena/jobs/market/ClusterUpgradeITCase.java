@@ -71,8 +71,8 @@ class ClusterUpgradeITCase {
     void stopWithSavepointAndRestartWithNewConfigurationLosesAndDoublesNothing() throws Exception {
         ServiceEnvironment services = ServiceEnvironment.load();
         KafkaEndpoint kafka = KafkaEndpoint.from(services);
-        JdbcEndpoint postgres = JdbcEndpoint.postgres(services);
-        try (Connection c = postgres.open()) {
+        JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
+        try (Connection c = timescale.open()) {
             SchemaMigrator.apply(c);
         }
         String runId = UUID.randomUUID().toString().substring(0, 8);
@@ -92,13 +92,8 @@ class ClusterUpgradeITCase {
         Commands.copyJobJar(jar);
         Path savepoints = jar.getParent().resolve("savepoints");
 
-        // The job writes market_data to "TimescaleDB"; here the process environment points it at
-        // PostgreSQL (the variables override target/services.env), which takes parallel writers.
-        Map<String, String> cliEnv =
-                Map.of(
-                        "TIMESCALEDB_JDBC_URL", services.get("POSTGRES_JDBC_URL").orElseThrow(),
-                        "TIMESCALEDB_USER", services.get("POSTGRES_USER").orElseThrow(),
-                        "TIMESCALEDB_PASSWORD", services.get("POSTGRES_PASSWORD").orElseThrow());
+        // The job writes market_data to TimescaleDB, as target/services.env names it.
+        Map<String, String> cliEnv = Map.of();
         List<String> jobArgs =
                 List.of(
                         "market",
@@ -129,7 +124,7 @@ class ClusterUpgradeITCase {
                 CompletableFuture.runAsync(() -> produce(kafka, topic, trades, sent, v1Writes));
         try {
             String v1 = submit(cliEnv, jar, null, jobArgs, List.of());
-            waitFor("first rows of v1", () -> count(postgres, symbol) > 20);
+            waitFor("first rows of v1", () -> count(timescale, symbol) > 20);
             v1Writes.countDown();
             assertThat(sent.get()).as("still producing when v1 stops").isLessThan(TRADES);
 
@@ -179,9 +174,9 @@ class ClusterUpgradeITCase {
                 expectedRows += ExpectedBars.of(trades, tf).size();
             }
             long rows = expectedRows;
-            waitFor("all bars in PostgreSQL", () -> count(postgres, symbol) >= rows);
+            waitFor("all bars in TimescaleDB", () -> count(timescale, symbol) >= rows);
             for (Timeframe tf : TIMEFRAMES) {
-                try (Connection c = postgres.open()) {
+                try (Connection c = timescale.open()) {
                     assertThat(MarketDataRows.read(c, symbol, tf.label(), MarketMain.ROW_SOURCE, 0))
                             .as("market_data %s %s", symbol, tf)
                             .isEqualTo(ExpectedBars.of(trades, tf));

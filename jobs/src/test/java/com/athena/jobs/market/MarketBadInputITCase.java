@@ -149,11 +149,10 @@ class MarketBadInputITCase {
                         List.of(
                                 NamedSink.of(
                                         "kafka-dlq", KafkaSinks.deadLetters(kafka, fx.dlqTopic)),
-                                new NamedSink<>(
+                                NamedSink.of(
                                         "tsdb-dlq",
                                         JdbcSinks.deadLetters(
-                                                timescale, CommonOptions.jdbcExecution(config)),
-                                        1)));
+                                                timescale, CommonOptions.jdbcExecution(config)))));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.enableCheckpointing(500);
         new MarketJob(fx.sources(kafka, pubsub, settings), sinks, settings).build(env);

@@ -99,14 +99,12 @@ class MarketJobITCase {
                                                     postgres,
                                                     CommonOptions.jdbcExecution(config),
                                                     fx.run)),
-                                    // The WASM TimescaleDB serves one connection at a time.
-                                    new NamedSink<>(
+                                    NamedSink.of(
                                             "tsdb-market-data",
                                             MarketJdbcSinks.marketData(
                                                     timescale,
                                                     CommonOptions.jdbcExecution(config),
-                                                    fx.run),
-                                            1),
+                                                    fx.run)),
                                     NamedSink.of(
                                             "bq-indicators",
                                             BigQuerySink.builder(bq, new MarketBarRows()).build())),

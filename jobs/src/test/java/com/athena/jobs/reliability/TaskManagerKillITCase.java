@@ -123,7 +123,7 @@ class TaskManagerKillITCase {
     private KillRun run;
     private KafkaEndpoint kafka;
     private PubSubEndpoint pubsub;
-    private JdbcEndpoint postgres;
+    private JdbcEndpoint timescale;
     private FirestoreEndpoint firestore;
     private TreasuryFeed feed;
     private List<Trade> trades;
@@ -200,9 +200,9 @@ class TaskManagerKillITCase {
         ServiceEnvironment services = ServiceEnvironment.load();
         kafka = KafkaEndpoint.from(services);
         pubsub = PubSubEndpoint.from(services);
-        postgres = JdbcEndpoint.postgres(services);
+        timescale = JdbcEndpoint.timescale(services);
         firestore = FirestoreEndpoint.from(services);
-        try (Connection c = postgres.open()) {
+        try (Connection c = timescale.open()) {
             SchemaMigrator.apply(c);
         }
         run = KillRun.fresh();
@@ -214,20 +214,14 @@ class TaskManagerKillITCase {
         assertThat(reference.deadLetters()).as("reference dead letters").isEmpty();
         outputs =
                 new KillOutputs(
-                        postgres, firestore, run.symbol(), trades, TIMEFRAMES, feed, reference);
+                        timescale, firestore, run.symbol(), trades, TIMEFRAMES, feed, reference);
 
         // One partition each: one feed in order, as one exchange or one ledger is.
         Feeds.createTopics(kafka, 1, run.kafkaTopics());
         jar = Files.createTempDirectory("athena-kill").resolve("athena-jobs.jar");
         Commands.copyJobJar(jar);
-        // The jobs write their tables to "TimescaleDB"; here the process environment points them
-        // at PostgreSQL (it overrides target/services.env): the local TimescaleDB is a WASM build
-        // that serves one connection at a time, and the market job writes from three subtasks.
-        cliEnv =
-                Map.of(
-                        "TIMESCALEDB_JDBC_URL", services.get("POSTGRES_JDBC_URL").orElseThrow(),
-                        "TIMESCALEDB_USER", services.get("POSTGRES_USER").orElseThrow(),
-                        "TIMESCALEDB_PASSWORD", services.get("POSTGRES_PASSWORD").orElseThrow());
+        // The jobs write their tables to TimescaleDB, as target/services.env names it.
+        cliEnv = Map.of();
     }
 
     /** The run's subscriptions; the publisher of the cost events. */
@@ -497,7 +491,7 @@ class TaskManagerKillITCase {
                             c.what(), c.problems().subList(0, Math.min(20, c.problems().size())))
                     .isZero();
         }
-        try (Connection c = postgres.open()) {
+        try (Connection c = timescale.open()) {
             for (Timeframe tf : TIMEFRAMES) {
                 assertThat(MarketDataRows.read(c, run.symbol(), tf.label(), null, 0))
                         .as("market_data %s %s", run.symbol(), tf)

@@ -11,10 +11,10 @@ import com.athena.common.treasury.DailyCost;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryTransition;
 import com.athena.jobs.reliability.TreasuryFeed.Event;
+import com.athena.jobs.treasury.AgentMetric;
 import com.athena.jobs.treasury.TreasuryDocuments;
 import com.athena.jobs.treasury.TreasuryJob;
 import com.athena.jobs.treasury.TreasuryNames;
-import com.athena.jobs.treasury.TreasuryRow;
 import com.athena.jobs.treasury.TreasurySettings;
 import com.athena.testing.CollectSink;
 
@@ -22,9 +22,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static com.athena.jobs.reliability.OutputDocuments.normalize;
@@ -103,7 +106,10 @@ final class TreasuryReference {
                         NamedSink.of(
                                 TreasuryNames.SINK_TREASURY_FIRESTORE,
                                 new CollectSink<TreasurySnapshot>(name + "-treasury"))),
-                List.of(),
+                List.of(
+                        NamedSink.of(
+                                TreasuryNames.SINK_SNAPSHOTS_TIMESCALE,
+                                new CollectSink<TreasurySnapshot>(name + "-history"))),
                 List.of(),
                 List.of(
                         NamedSink.of(
@@ -118,14 +124,21 @@ final class TreasuryReference {
                                 TreasuryNames.SINK_COSTS_FIRESTORE,
                                 new CollectSink<DailyCost>(name + "-daily"))),
                 List.of(
-                        new NamedSink<>(
-                                TreasuryNames.SINK_TIMESCALE,
-                                new CollectSink<TreasuryRow>(name + "-rows"),
-                                1)),
+                        NamedSink.of(
+                                TreasuryNames.SINK_METRICS_TIMESCALE,
+                                new CollectSink<AgentMetric>(name + "-metrics"))),
                 List.of(
                         NamedSink.of(
                                 TreasuryNames.SINK_DEAD_LETTERS_KAFKA,
                                 new CollectSink<DeadLetter>(name + "-dead-letters"))));
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static SourceFactory<RawRecord> list(List<RawRecord> records) {
@@ -136,16 +149,13 @@ final class TreasuryReference {
         return CollectSink.results(name + "-dead-letters");
     }
 
-    private List<TreasuryRow> rows(TreasuryRow.Table table) {
-        List<TreasuryRow> rows = new ArrayList<>();
-        for (Object o : CollectSink.results(name + "-rows")) {
-            TreasuryRow r = (TreasuryRow) o;
-            String agent =
-                    r.table == TreasuryRow.Table.COST_EVENTS
-                            ? r.cost.agentId
-                            : r.snapshot == null ? null : r.snapshot.agentId;
-            if (r.table == table && agents.contains(agent)) {
-                rows.add(r);
+    /** What the named collecting sink received for the run's agents, in arrival order. */
+    private <T> List<T> rows(String sink, Class<T> type, Function<T, String> agent) {
+        List<T> rows = new ArrayList<>();
+        for (Object o : CollectSink.results(name + "-" + sink)) {
+            T row = type.cast(o);
+            if (agents.contains(agent.apply(row))) {
+                rows.add(row);
             }
         }
         return rows;
@@ -154,8 +164,7 @@ final class TreasuryReference {
     /** The rows as the upserts leave them: the last row of each key wins. */
     Map<String, List<Object>> snapshotRows() {
         Map<String, List<Object>> rows = new TreeMap<>();
-        for (TreasuryRow r : rows(TreasuryRow.Table.TREASURY_SNAPSHOTS)) {
-            TreasurySnapshot s = r.snapshot;
+        for (TreasurySnapshot s : rows("history", TreasurySnapshot.class, x -> x.agentId)) {
             rows.put(
                     snapshotKey(s.agentId, s.snapshotType, s.timestamp),
                     Arrays.asList(
@@ -179,8 +188,7 @@ final class TreasuryReference {
 
     Map<String, List<Object>> costRows() {
         Map<String, List<Object>> rows = new TreeMap<>();
-        for (TreasuryRow r : rows(TreasuryRow.Table.COST_EVENTS)) {
-            CostRecord c = r.cost;
+        for (CostRecord c : rows("costs", CostRecord.class, x -> x.agentId)) {
             rows.put(
                     costKey(c.agentId, c.eventId, c.timestamp),
                     Arrays.asList(
@@ -198,16 +206,10 @@ final class TreasuryReference {
 
     Map<String, List<Object>> metricRows() {
         Map<String, List<Object>> rows = new TreeMap<>();
-        for (TreasuryRow r : rows(TreasuryRow.Table.AGENT_METRICS)) {
-            TreasurySnapshot s = r.snapshot;
-            ObjectNode labels =
-                    JSON.createObjectNode()
-                            .put("emotional_state", s.emotionalState)
-                            .put("snapshot_type", s.snapshotType)
-                            .put("trigger", s.trigger);
+        for (AgentMetric m : rows("metrics", AgentMetric.class, x -> x.agentId)) {
             rows.put(
-                    metricKey(s.agentId, r.metricName, s.timestamp),
-                    Arrays.asList(r.metricValue, labels));
+                    metricKey(m.agentId, m.metricName, m.timestamp),
+                    Arrays.asList(m.value, json(m.labels)));
         }
         return rows;
     }

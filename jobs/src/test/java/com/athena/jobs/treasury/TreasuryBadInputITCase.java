@@ -66,8 +66,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code dead_letters} table) with its reason; exactly the good costs in {@code cost_events}; every
  * day-close balance to the cent; the metrics count every rejection.
  *
- * <p>The table sink writes to PostgreSQL here: the corpus is about the inputs, and the WASM
- * TimescaleDB serves one connection at a time.
+ * <p>The table sinks write to PostgreSQL here (the same DDL as TimescaleDB's without the hypertable
+ * statements): the corpus is about the inputs, and TreasuryJobITCase covers the TimescaleDB tables.
  */
 @RequiresServices({RealService.KAFKA, RealService.PUBSUB, RealService.POSTGRES})
 class TreasuryBadInputITCase {

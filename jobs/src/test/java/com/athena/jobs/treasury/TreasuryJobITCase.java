@@ -178,7 +178,6 @@ class TreasuryJobITCase {
         JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
         FirestoreEndpoint firestore = FirestoreEndpoint.from(services);
 
-        // The WASM TimescaleDB serves one connection: this one closes before the job's opens.
         try (Connection c = timescale.open()) {
             SchemaMigrator.apply(c);
         }
