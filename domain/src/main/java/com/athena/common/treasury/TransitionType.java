@@ -1,0 +1,19 @@
+package com.athena.common.treasury;
+
+/** What a {@link TreasuryTransition} changes; its label is the {@code transition_type} output. */
+public enum TransitionType {
+    EMOTIONAL_STATE("emotional_state"),
+    SURVIVAL_MODE("survival_mode"),
+    COST_SAVING_MODE("cost_saving_mode");
+
+    private final String label;
+
+    TransitionType(String label) {
+        this.label = label;
+    }
+
+    /** The name in {@link TreasuryTransition#transitionType}, the documents and JSON. */
+    public String label() {
+        return label;
+    }
+}
