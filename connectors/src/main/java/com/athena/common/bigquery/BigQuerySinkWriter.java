@@ -116,31 +116,25 @@ final class BigQuerySinkWriter<T> implements SinkWriter<T> {
                     return null;
                 },
                 e -> e instanceof RetryableFailure,
-                new RetryPolicy.Listener<>() {
-                    @Override
-                    public void retrying(int attempt, long delayMillis, IOException failure) {
-                        LOG.warn(
-                                "insertAll into {} attempt {}/{}: {}; retrying {} rows in {} ms",
-                                table,
-                                attempt,
-                                retry.maxAttempts(),
-                                failure.getMessage(),
-                                remaining.get(0).size(),
-                                delayMillis);
-                        insertRetries.inc();
-                    }
-
-                    @Override
-                    public IOException exhausted(int attempts, IOException failure) {
-                        return new IOException(
+                (attempt, delayMillis, failure) -> {
+                    LOG.warn(
+                            "insertAll into {} attempt {}/{}: {}; retrying {} rows in {} ms",
+                            table,
+                            attempt,
+                            retry.maxAttempts(),
+                            failure.getMessage(),
+                            remaining.get(0).size(),
+                            delayMillis);
+                    insertRetries.inc();
+                },
+                (attempts, failure) ->
+                        new IOException(
                                 "insertAll into "
                                         + table
                                         + " still failing after "
                                         + attempts
                                         + " attempts: "
-                                        + failure.getMessage());
-                    }
-                });
+                                        + failure.getMessage()));
     }
 
     /**

@@ -31,14 +31,15 @@ public final class RetryPolicy implements Serializable {
         T run(int attempt) throws X, InterruptedException;
     }
 
-    /** What the caller wants to know of a retry, and the exception to throw once none is left. */
-    public interface Listener<X extends Exception> {
-        /**
-         * Attempt {@code attempt} failed with a retryable {@code failure}; next in {@code delay}.
-         */
+    /** Told of each retry: attempt {@code attempt} failed with a retryable {@code failure}. */
+    @FunctionalInterface
+    public interface OnRetry<X extends Exception> {
         void retrying(int attempt, long delayMillis, X failure);
+    }
 
-        /** The exception to throw after {@code attempts} attempts, the last failing with this. */
+    /** The exception to throw after {@code attempts} attempts, the last failing with this. */
+    @FunctionalInterface
+    public interface OnExhausted<X extends Exception> {
         X exhausted(int attempts, X failure);
     }
 
@@ -102,11 +103,15 @@ public final class RetryPolicy implements Serializable {
 
     /**
      * Runs {@code attempt} until it returns, retrying the failures {@code retryable} accepts while
-     * attempts are left. A failure it does not accept is thrown at once; after the last attempt the
-     * listener's {@link Listener#exhausted exhausted} exception is thrown.
+     * attempts are left, telling {@code onRetry} before each wait. A failure it does not accept is
+     * thrown at once; after the last attempt, the exception {@code onExhausted} makes of the last
+     * failure.
      */
     public <T, X extends Exception> T call(
-            Attempt<T, X> attempt, Predicate<? super X> retryable, Listener<X> listener)
+            Attempt<T, X> attempt,
+            Predicate<? super X> retryable,
+            OnRetry<? super X> onRetry,
+            OnExhausted<X> onExhausted)
             throws X, InterruptedException {
         for (int n = 1; ; n++) {
             try {
@@ -120,10 +125,10 @@ public final class RetryPolicy implements Serializable {
                     throw failure;
                 }
                 if (!allowsAnotherAttempt(n)) {
-                    throw listener.exhausted(n, failure);
+                    throw onExhausted.exhausted(n, failure);
                 }
                 long delay = delayMillis(n);
-                listener.retrying(n, delay, failure);
+                onRetry.retrying(n, delay, failure);
                 if (delay > 0) {
                     sleeper.sleep(delay);
                 }

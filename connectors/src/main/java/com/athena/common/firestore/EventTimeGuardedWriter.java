@@ -112,22 +112,15 @@ public final class EventTimeGuardedWriter implements AutoCloseable {
                     return null;
                 },
                 e -> e instanceof Conflicts,
-                new RetryPolicy.Listener<>() {
-                    @Override
-                    public void retrying(int round, long delayMillis, IOException failure) {}
-
-                    @Override
-                    public IOException exhausted(int rounds, IOException failure) {
-                        List<PendingDocument> left = remaining.get(0);
-                        return new IOException(
+                (round, delayMillis, failure) -> {},
+                (rounds, failure) ->
+                        new IOException(
                                 "Gave up on "
-                                        + left.size()
+                                        + remaining.get(0).size()
                                         + " Firestore document(s) changed concurrently in each of "
                                         + rounds
                                         + " rounds, e.g. "
-                                        + left.get(0).path());
-                    }
-                });
+                                        + remaining.get(0).get(0).path()));
         return conflicts[0];
     }
 

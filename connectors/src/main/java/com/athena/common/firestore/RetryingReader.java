@@ -23,18 +23,8 @@ import java.util.function.Supplier;
  * Reads documents for {@link EventTimeGuardedWriter}, each request bounded by the request timeout
  * and retried on transient errors and timeouts under the sink's {@link RetryPolicy}.
  */
-final class RetryingReader {
+record RetryingReader(Firestore firestore, RetryPolicy retry, long timeoutMs) {
     private static final Logger LOG = LoggerFactory.getLogger(RetryingReader.class);
-
-    private final Firestore firestore;
-    private final RetryPolicy retry;
-    private final long timeoutMs;
-
-    RetryingReader(Firestore firestore, RetryPolicy retry, long timeoutMs) {
-        this.firestore = firestore;
-        this.retry = retry;
-        this.timeoutMs = timeoutMs;
-    }
 
     /** The stored documents by path; a missing document has a snapshot that does not exist. */
     Map<String, DocumentSnapshot> read(Collection<DocumentReference> refs)
@@ -70,24 +60,17 @@ final class RetryingReader {
                     }
                 },
                 e -> e instanceof TransientFailure,
-                new RetryPolicy.Listener<>() {
-                    @Override
-                    public void retrying(int attempt, long delayMillis, IOException failure) {
+                (attempt, delayMillis, failure) ->
                         LOG.warn(
                                 "Firestore {} failed (attempt {}), retrying in {} ms: {}",
                                 what,
                                 attempt,
                                 delayMillis,
-                                failure.getCause().toString());
-                    }
-
-                    @Override
-                    public IOException exhausted(int attempts, IOException failure) {
-                        return new IOException(
+                                failure.getCause().toString()),
+                (attempts, failure) ->
+                        new IOException(
                                 "Firestore " + what + " failed after " + attempts + " attempts",
-                                failure.getCause());
-                    }
-                });
+                                failure.getCause()));
     }
 
     /** A transient error or a timeout, carried as the cause: worth another attempt. */

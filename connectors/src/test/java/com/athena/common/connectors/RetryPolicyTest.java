@@ -28,18 +28,13 @@ class RetryPolicyTest {
                 .withSleeper(slept::add);
     }
 
-    private final RetryPolicy.Listener<IOException> listener =
-            new RetryPolicy.Listener<>() {
-                @Override
-                public void retrying(int attempt, long delayMillis, IOException failure) {
-                    retries.add(attempt + ":" + delayMillis + ":" + failure.getMessage());
-                }
+    private void retrying(int attempt, long delayMillis, IOException failure) {
+        retries.add(attempt + ":" + delayMillis + ":" + failure.getMessage());
+    }
 
-                @Override
-                public IOException exhausted(int attempts, IOException failure) {
-                    return new IOException("gave up after " + attempts + " attempts", failure);
-                }
-            };
+    private static IOException exhausted(int attempts, IOException failure) {
+        return new IOException("gave up after " + attempts + " attempts", failure);
+    }
 
     @Test
     void backoffStartsAtTheInitialDelayAndDoublesUpToTheCap() {
@@ -82,7 +77,8 @@ class RetryPolicyTest {
                                     return "ok at " + attempt;
                                 },
                                 e -> e instanceof Transient,
-                                listener);
+                                this::retrying,
+                                RetryPolicyTest::exhausted);
         assertThat(result).isEqualTo("ok at 4");
         assertThat(slept).containsExactly(100L, 200L, 350L);
         assertThat(retries).containsExactly("1:100:fail 1", "2:200:fail 2", "3:350:fail 3");
@@ -100,7 +96,8 @@ class RetryPolicyTest {
                                                     throw new Transient("fail " + attempt);
                                                 },
                                                 e -> e instanceof Transient,
-                                                listener))
+                                                this::retrying,
+                                                RetryPolicyTest::exhausted))
                 .isInstanceOf(IOException.class)
                 .hasMessage("gave up after 3 attempts")
                 .cause()
@@ -120,7 +117,8 @@ class RetryPolicyTest {
                                                     throw permanent;
                                                 },
                                                 e -> e instanceof Transient,
-                                                listener))
+                                                this::retrying,
+                                                RetryPolicyTest::exhausted))
                 .isSameAs(permanent);
         assertThat(slept).isEmpty();
         assertThat(retries).isEmpty();
@@ -138,7 +136,8 @@ class RetryPolicyTest {
                                                     throw new IllegalStateException("bug");
                                                 },
                                                 e -> true,
-                                                listener))
+                                                this::retrying,
+                                                RetryPolicyTest::exhausted))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(calls[0]).isEqualTo(1);
     }

@@ -13,18 +13,8 @@ import static com.athena.common.treasury.TreasuryState.NONE;
  * day in the ring); a {@code balance} report counts only if no newer treasury event was applied.
  * The state is then re-evaluated at the clock.
  */
-final class LateEvents implements Serializable {
-    private static final long serialVersionUID = 1L;
-
-    private final TreasuryRules rules;
-    private final StateEvaluator evaluator;
-    private final TreasuryRecords records;
-
-    LateEvents(TreasuryRules rules, StateEvaluator evaluator, TreasuryRecords records) {
-        this.rules = rules;
-        this.evaluator = evaluator;
-        this.records = records;
-    }
+record LateEvents(TreasuryRules rules, StateEvaluator evaluator, TreasuryRecords records)
+        implements Serializable {
 
     /** Whether the agent has moved past {@code e}: its clock, or the close of its day. */
     static boolean isLate(TreasuryState s, TreasuryEvent e) {

@@ -1,7 +1,9 @@
 package com.athena.common.treasury;
 
+import com.athena.common.json.Labeled;
+
 /** What step a {@link TreasurySnapshot} follows; its label is the {@code snapshot_type} output. */
-public enum SnapshotType {
+public enum SnapshotType implements Labeled {
     /** After a cost or balance event. */
     EVENT("event"),
     /** At the close of a UTC day on which the agent had an event. */
@@ -16,6 +18,7 @@ public enum SnapshotType {
     }
 
     /** The name in {@link TreasurySnapshot#snapshotType}, the rows, documents and JSON. */
+    @Override
     public String label() {
         return label;
     }

@@ -1,7 +1,9 @@
 package com.athena.common.treasury;
 
+import com.athena.common.json.Labeled;
+
 /** What happened in a {@link TreasuryTransition}; its label is the transition's {@code event}. */
-public enum TransitionEvent {
+public enum TransitionEvent implements Labeled {
     EMOTIONAL_STATE_CHANGED(TransitionType.EMOTIONAL_STATE, "emotional_state_changed"),
     SURVIVAL_MODE_ACTIVATED(TransitionType.SURVIVAL_MODE, "survival_mode_activated"),
     SURVIVAL_MODE_DEACTIVATED(TransitionType.SURVIVAL_MODE, "survival_mode_deactivated"),
@@ -22,6 +24,7 @@ public enum TransitionEvent {
     }
 
     /** The name in {@link TreasuryTransition#event}. */
+    @Override
     public String label() {
         return label;
     }
@@ -42,11 +45,6 @@ public enum TransitionEvent {
 
     /** The event named {@code label}, or {@code null} if none is. */
     public static TransitionEvent fromLabel(String label) {
-        for (TransitionEvent event : values()) {
-            if (event.label.equals(label)) {
-                return event;
-            }
-        }
-        return null;
+        return Labeled.fromLabel(TransitionEvent.class, label);
     }
 }
