@@ -3,32 +3,27 @@ package com.athena.common.market;
 import com.athena.common.json.Labeled;
 
 /**
- * The market sentiment a fear &amp; greed index falls in; its label is {@link
+ * The market sentiment a fear &amp; greed index falls in; its {@link #label() label}, the name in
+ * lower case ({@code extreme_fear}, {@code bearish}, ...), is {@link
  * MarketConditions#sentimentLevel}.
  */
 public enum Sentiment implements Labeled {
     /** 0-20. */
-    EXTREME_FEAR("extreme_fear", 20),
+    EXTREME_FEAR(20),
     /** 21-40. */
-    BEARISH("bearish", 40),
+    BEARISH(40),
     /** 41-60. */
-    NEUTRAL("neutral", 60),
+    NEUTRAL(60),
     /** 61-80. */
-    BULLISH("bullish", 80),
+    BULLISH(80),
     /** 81-100. */
-    EXTREME_GREED("extreme_greed", Integer.MAX_VALUE);
+    EXTREME_GREED(Integer.MAX_VALUE);
 
-    private final String label;
+    /** The highest index in the band. */
     private final int upTo;
 
-    Sentiment(String label, int upTo) {
-        this.label = label;
+    Sentiment(int upTo) {
         this.upTo = upTo;
-    }
-
-    @Override
-    public String label() {
-        return label;
     }
 
     /** The band of a fear &amp; greed index: the first whose upper bound it does not pass. */

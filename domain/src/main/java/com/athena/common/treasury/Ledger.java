@@ -51,8 +51,8 @@ final class Ledger {
         s.openDayCost += e.amount;
         s.openDayCostCount++;
         switch (CostCategory.of(e.costType)) {
-            case LLM -> s.openDayLlmCost += e.amount;
-            case API -> s.openDayApiCost += e.amount;
+            case LLM_COST -> s.openDayLlmCost += e.amount;
+            case API_COST -> s.openDayApiCost += e.amount;
             case OTHER -> s.openDayOtherCost += e.amount;
         }
     }

@@ -2,31 +2,27 @@ package com.athena.common.treasury;
 
 import com.athena.common.json.Labeled;
 
-/** What happened in a {@link TreasuryTransition}; its label is the transition's {@code event}. */
+/**
+ * What happened in a {@link TreasuryTransition}; its {@link #label() label}, the name in lower case
+ * ({@code emotional_state_changed}, {@code survival_mode_activated}, ...), is the transition's
+ * {@code event}.
+ */
 public enum TransitionEvent implements Labeled {
-    EMOTIONAL_STATE_CHANGED(TransitionType.EMOTIONAL_STATE, "emotional_state_changed"),
-    SURVIVAL_MODE_ACTIVATED(TransitionType.SURVIVAL_MODE, "survival_mode_activated"),
-    SURVIVAL_MODE_DEACTIVATED(TransitionType.SURVIVAL_MODE, "survival_mode_deactivated"),
-    COST_SAVING_MODE_ACTIVATED(TransitionType.COST_SAVING_MODE, "cost_saving_mode_activated"),
-    COST_SAVING_MODE_DEACTIVATED(TransitionType.COST_SAVING_MODE, "cost_saving_mode_deactivated");
+    EMOTIONAL_STATE_CHANGED(TransitionType.EMOTIONAL_STATE),
+    SURVIVAL_MODE_ACTIVATED(TransitionType.SURVIVAL_MODE),
+    SURVIVAL_MODE_DEACTIVATED(TransitionType.SURVIVAL_MODE),
+    COST_SAVING_MODE_ACTIVATED(TransitionType.COST_SAVING_MODE),
+    COST_SAVING_MODE_DEACTIVATED(TransitionType.COST_SAVING_MODE);
 
     private final TransitionType type;
-    private final String label;
 
-    TransitionEvent(TransitionType type, String label) {
+    TransitionEvent(TransitionType type) {
         this.type = type;
-        this.label = label;
     }
 
     /** What the event changes. */
     public TransitionType type() {
         return type;
-    }
-
-    /** The name in {@link TreasuryTransition#event}. */
-    @Override
-    public String label() {
-        return label;
     }
 
     /** The event of a survival or cost-saving mode turned on ({@code on}) or off. */

@@ -33,8 +33,8 @@ public final class TreasuryEventParser implements RecordParser<TreasuryEvent> {
 
     public static final String LLM_CALL = "llm_call";
     public static final String API_CALL = "api_call";
-    public static final String LLM_COST = CostCategory.LLM.label();
-    public static final String API_COST = CostCategory.API.label();
+    public static final String LLM_COST = CostCategory.LLM_COST.label();
+    public static final String API_COST = CostCategory.API_COST.label();
     public static final String OTHER_COST = CostCategory.OTHER.label();
 
     private final CostPricing pricing;
