@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The writer of {@link BigQuerySink}: buffers rows per table and sends them with {@code
@@ -105,11 +106,11 @@ final class BigQuerySinkWriter<T> implements SinkWriter<T> {
     /** Sends the buffered rows of a table until all are accepted, then clears the buffer. */
     private void send(String table, List<RowToInsert> buffer)
             throws IOException, InterruptedException {
-        List<RowToInsert> pending = new ArrayList<>(buffer);
-        buffer.clear();
         // Each attempt sends what is still pending: a partial failure retries only the rows that
         // were not inserted.
-        List<List<RowToInsert>> remaining = new ArrayList<>(List.of(pending));
+        AtomicReference<List<RowToInsert>> remaining =
+                new AtomicReference<>(new ArrayList<>(buffer));
+        buffer.clear();
         retry.call(
                 attempt -> {
                     insert(table, remaining);
@@ -123,7 +124,7 @@ final class BigQuerySinkWriter<T> implements SinkWriter<T> {
                             attempt,
                             retry.maxAttempts(),
                             failure.getMessage(),
-                            remaining.get(0).size(),
+                            remaining.get().size(),
                             delayMillis);
                     insertRetries.inc();
                 },
@@ -138,11 +139,12 @@ final class BigQuerySinkWriter<T> implements SinkWriter<T> {
     }
 
     /**
-     * One {@code insertAll} of the rows in {@code remaining[0]}; leaves there the rows to send
-     * again and throws {@link RetryableFailure} if there are any.
+     * One {@code insertAll} of the {@code remaining} rows; leaves there the rows to send again and
+     * throws {@link RetryableFailure} if there are any.
      */
-    private void insert(String table, List<List<RowToInsert>> remaining) throws IOException {
-        List<RowToInsert> pending = remaining.get(0);
+    private void insert(String table, AtomicReference<List<RowToInsert>> remaining)
+            throws IOException {
+        List<RowToInsert> pending = remaining.get();
         try {
             InsertAllResponse response =
                     bigquery.insertAll(
@@ -154,7 +156,7 @@ final class BigQuerySinkWriter<T> implements SinkWriter<T> {
             if (failed.isEmpty()) {
                 return;
             }
-            remaining.set(0, failed);
+            remaining.set(failed);
             throw new RetryableFailure(
                     failed.size()
                             + " of "

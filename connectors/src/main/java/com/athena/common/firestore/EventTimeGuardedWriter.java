@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes documents to Firestore unless the stored copy carries a newer event time, with
@@ -100,12 +101,12 @@ public final class EventTimeGuardedWriter implements AutoCloseable {
             List<PendingDocument> chunk, List<PendingDocument> written, List<PendingDocument> stale)
             throws IOException, InterruptedException {
         int[] conflicts = {0};
-        List<List<PendingDocument>> remaining = new ArrayList<>(List.of(chunk));
+        AtomicReference<List<PendingDocument>> remaining = new AtomicReference<>(chunk);
         conflictRounds.call(
                 round -> {
-                    List<PendingDocument> retry = writeRound(remaining.get(0), written, stale);
+                    List<PendingDocument> retry = writeRound(remaining.get(), written, stale);
                     conflicts[0] += retry.size();
-                    remaining.set(0, retry);
+                    remaining.set(retry);
                     if (!retry.isEmpty()) {
                         throw new Conflicts();
                     }
@@ -116,11 +117,11 @@ public final class EventTimeGuardedWriter implements AutoCloseable {
                 (rounds, failure) ->
                         new IOException(
                                 "Gave up on "
-                                        + remaining.get(0).size()
+                                        + remaining.get().size()
                                         + " Firestore document(s) changed concurrently in each of "
                                         + rounds
                                         + " rounds, e.g. "
-                                        + remaining.get(0).get(0).path()));
+                                        + remaining.get().get(0).path()));
         return conflicts[0];
     }
 
