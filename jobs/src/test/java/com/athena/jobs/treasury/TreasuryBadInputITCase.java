@@ -165,7 +165,7 @@ class TreasuryBadInputITCase {
                             "duplicate-id",
                             payload,
                             "duplicate event_id " + e.eventId + ": already applied",
-                            TreasuryFunction.json(e)));
+                            TreasuryDeadLetters.json(e)));
         }
         List<BadInputCorpus.Bad> badBalances =
                 BadInputCorpus.treasuryEvents(BAD_BALANCES, 22, "b" + run);
