@@ -41,7 +41,6 @@ class ComposeConsistencyTest {
         Map<String, String> expected =
                 Map.of(
                         "postgres", "5432:5432",
-                        "timescaledb", "5433:5432",
                         "kafka", "9092:9092",
                         "pubsub", "8085:8085",
                         "firestore", "8086:8086",
@@ -54,7 +53,7 @@ class ComposeConsistencyTest {
                 });
         // The launcher's defaults are the same ports.
         String launcher = Files.readString(ROOT.resolve("bin/services"), StandardCharsets.UTF_8);
-        for (String port : List.of("5432", "5433", "9092", "8085", "8086")) {
+        for (String port : List.of("5432", "9092", "8085", "8086")) {
             assertThat(launcher).contains(port);
         }
         assertThat(services.get("setup").get("command").toString()).contains("setup");
