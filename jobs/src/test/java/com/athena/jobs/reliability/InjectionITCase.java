@@ -247,7 +247,7 @@ class InjectionITCase {
             Streams.attach(
                     from(
                             env,
-                            name + "-treasury-snapshots",
+                            name + "-treasury-snapshots-input",
                             treasurySnapshots,
                             TreasurySnapshot.class),
                     List.of(
@@ -255,17 +255,17 @@ class InjectionITCase {
                                     name + "-treasury-snapshots",
                                     TreasuryJdbcSinks.snapshots(db, jdbc))));
             Streams.attach(
-                    from(env, name + "-agent-metrics", metrics, AgentMetric.class),
+                    from(env, name + "-agent-metrics-input", metrics, AgentMetric.class),
                     List.of(
                             NamedSink.of(
                                     name + "-agent-metrics", TreasuryJdbcSinks.metrics(db, jdbc))));
             Streams.attach(
-                    from(env, name + "-cost-events", costs, CostRecord.class),
+                    from(env, name + "-cost-events-input", costs, CostRecord.class),
                     List.of(
                             NamedSink.of(
                                     name + "-cost-events", TreasuryJdbcSinks.costs(db, jdbc))));
             Streams.attach(
-                    from(env, name + "-treasury-dlq", treasuryDeadLetters, DeadLetter.class),
+                    from(env, name + "-treasury-dlq-input", treasuryDeadLetters, DeadLetter.class),
                     List.of(NamedSink.of(name + "-treasury-dlq", JdbcSinks.deadLetters(db, jdbc))));
         }
         Streams.attach(
