@@ -71,8 +71,8 @@ public final class CommonOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(15))
                     .withDescription(
-                            "Timeout of one Pub/Sub pull request; a pull that times out is retried"
-                                    + " (pubsub.pull-retries).");
+                            "Timeout of one Pub/Sub pull request; a pull that fails or times out"
+                                    + " is retried up to pubsub.pull-retries times.");
 
     public static final ConfigOption<Integer> PUBSUB_PULL_RETRIES =
             ConfigOptions.key("pubsub.pull-retries")

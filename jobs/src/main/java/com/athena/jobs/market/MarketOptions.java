@@ -22,8 +22,7 @@ public final class MarketOptions {
                             "Bar timeframes the job computes, a comma-separated subset of"
                                     + " 1m,5m,15m,1h,1d (duplicates are ignored, at least one is"
                                     + " needed). Every timeframe costs state and one row per"
-                                    + " symbol and bar in every sink. Changing the set on a"
-                                    + " restart from a savepoint starts the new timeframes empty.");
+                                    + " symbol and bar in every sink.");
 
     public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
             ConfigOptions.key("market.watermark.out-of-orderness")
