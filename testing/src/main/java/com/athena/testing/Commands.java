@@ -52,7 +52,8 @@ public final class Commands {
                         System.getenv()
                                 .getOrDefault(
                                         "ATHENA_JOB_JAR",
-                                        ROOT.resolve("jobs/target/athena-jobs-0.1.0-SNAPSHOT.jar")
+                                        ROOT.resolve(
+                                                        "jobs/target/athena-jobs-0.1.0-SNAPSHOT-job.jar")
                                                 .toString()));
         Waits.until(
                 "a complete shaded job jar at " + from + " (mvn package)",
