@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Job options from the cluster's configuration, on a real standalone cluster ({@code bin/cluster},
- * {@code bin/flink}): an option given only as {@code flink run -Dkey=value} reaches the job, and a
- * program argument wins over the same option given with {@code -D}. The job shows the options it
- * runs with as its global job parameters, which the REST API lists under {@code /jobs/<id>/config}.
+ * {@code bin/flink}): an option given only as {@code flink run -Dkey=value} or only in the client's
+ * {@code config.yaml} reaches the job, and a program argument wins over the same option given with
+ * {@code -D}. The job shows the options it runs with as its global job parameters, which the REST
+ * API lists under {@code /jobs/<id>/config}.
  *
  * <p>The job is the market job from the shaded jar, pointed at closed local ports: it only has to
  * be submitted, not to read or write anything, and it is cancelled at once.
@@ -99,7 +100,16 @@ class ClusterOptionsITCase {
                                 "false",
                                 "--sinks.firestore.enabled",
                                 "false"));
-        Result run = Commands.run(WAIT, env, cmd.toArray(new String[0]));
+        // The conf dir bin/flink reads (bin/cluster up renders it afresh each time).
+        Path clientConf = Commands.ROOT.resolve("target/cluster/conf/config.yaml");
+        String rendered = Files.readString(clientConf);
+        Result run;
+        try {
+            Files.writeString(clientConf, rendered + "\nkafka.group-id: group-from-config-yaml\n");
+            run = Commands.run(WAIT, env, cmd.toArray(new String[0]));
+        } finally {
+            Files.writeString(clientConf, rendered);
+        }
         assertThat(run.exit()).as("%s:\n%s", cmd, run.output()).isZero();
         Matcher id = Pattern.compile("JobID ([0-9a-f]{32})").matcher(run.output());
         assertThat(id.find()).as(run.output()).isTrue();
@@ -125,6 +135,9 @@ class ClusterOptionsITCase {
             assertThat(options.path("market.timeframes").asText())
                     .as("-D and a program argument: %s", options)
                     .isEqualTo("1h");
+            assertThat(options.path("kafka.group-id").asText())
+                    .as("config.yaml only: %s", options)
+                    .isEqualTo("group-from-config-yaml");
             assertThat(options.path("sinks.bigquery.enabled").asText()).isEqualTo("false");
             // Neither: the default.
             assertThat(options.path("market.kafka.trades-topic").asText())
