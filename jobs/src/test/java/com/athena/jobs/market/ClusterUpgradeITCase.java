@@ -97,11 +97,11 @@ class ClusterUpgradeITCase {
         List<String> jobArgs =
                 List.of(
                         "market",
-                        "--kafka.trades-topic",
+                        "--market.kafka.trades-topic",
                         topic,
                         "--kafka.group-id",
                         "it-upgrade-" + runId,
-                        "--market.dlq-topic",
+                        "--market.kafka.dlq-topic",
                         "it.upgrade.dlq." + runId,
                         "--market.timeframes",
                         "1m,5m,1h",

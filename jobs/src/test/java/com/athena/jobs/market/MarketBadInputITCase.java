@@ -133,7 +133,7 @@ class MarketBadInputITCase {
         fx.publishSnapshots(pubsub, MarketFixture.SNAPSHOTS, payloads(badSnapshots));
 
         Configuration config = fx.config();
-        config.set(MarketSettings.TIMEFRAMES, "1m,5m");
+        config.set(MarketOptions.TIMEFRAMES, "1m,5m");
         MarketSettings settings = new MarketSettings(config);
         MarketJob.Sinks sinks =
                 new MarketJob.Sinks(

@@ -138,7 +138,7 @@ final class MarketFixture {
 
     Configuration config() {
         Configuration config = CommonOptions.fromArgs(new String[0]);
-        config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
         return config;
     }
 

@@ -87,8 +87,8 @@ class MarketJobITCase {
         try (LocalBigQueryServer bigquery = LocalBigQueryServer.start()) {
             var bq = bigquery.endpoint("athena-local", "athena_agent");
             Configuration config = fx.config();
-            config.set(MarketSettings.TIMEFRAMES, "1m,5m,1h");
-            config.set(MarketSettings.CONDITIONS_TIMEFRAME, "1m");
+            config.set(MarketOptions.TIMEFRAMES, "1m,5m,1h");
+            config.set(MarketOptions.CONDITIONS_TIMEFRAME, "1m");
             MarketSettings settings = new MarketSettings(config);
             MarketJob.Sinks sinks =
                     new MarketJob.Sinks(

@@ -102,8 +102,8 @@ class SinkOutageITCase {
                 new Trade(fx.btc, last.ts + 86_400_000L, last.price, 0.01, "closer", "bitstamp");
 
         Configuration config = fx.config();
-        config.set(MarketSettings.TIMEFRAMES, "1m,5m");
-        config.set(MarketSettings.CONDITIONS_TIMEFRAME, "1m");
+        config.set(MarketOptions.TIMEFRAMES, "1m,5m");
+        config.set(MarketOptions.CONDITIONS_TIMEFRAME, "1m");
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
         config.set(

@@ -29,6 +29,7 @@ import com.athena.jobs.market.MarketBarRows;
 import com.athena.jobs.market.MarketJdbcSinks;
 import com.athena.jobs.market.MarketJob;
 import com.athena.jobs.market.MarketNames;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
 import com.athena.jobs.treasury.AgentMetric;
 import com.athena.jobs.treasury.TreasuryDocuments;
@@ -36,6 +37,7 @@ import com.athena.jobs.treasury.TreasuryJdbcSinks;
 import com.athena.jobs.treasury.TreasuryJob;
 import com.athena.jobs.treasury.TreasuryKafkaSinks;
 import com.athena.jobs.treasury.TreasuryNames;
+import com.athena.jobs.treasury.TreasuryOptions;
 import com.athena.jobs.treasury.TreasuryRows;
 import com.athena.jobs.treasury.TreasurySettings;
 import com.athena.testing.Feeds;
@@ -558,9 +560,9 @@ class InjectionITCase {
         produce(tradesTopic, symbol, trades);
 
         Configuration config = CommonOptions.fromArgs(new String[0]);
-        config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(MarketSettings.TIMEFRAMES, "1m");
+        config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.TIMEFRAMES, "1m");
         TreasurySettings treasurySettings = new TreasurySettings(config);
         MarketSettings marketSettings = new MarketSettings(config);
         BigQueryEndpoint bq = bigquery.endpoint("athena-local", "athena_agent");

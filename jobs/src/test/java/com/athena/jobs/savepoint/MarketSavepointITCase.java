@@ -10,6 +10,7 @@ import com.athena.common.market.MarketBar;
 import com.athena.common.market.MarketConditions;
 import com.athena.jobs.market.MarketJob;
 import com.athena.jobs.market.MarketNames;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
 import com.athena.testing.CollectSink;
 import com.athena.testing.ListSource;
@@ -176,7 +177,7 @@ class MarketSavepointITCase {
                 List<String> trades, List<String> snapshots, boolean stayOpen) {
             Configuration config = CommonOptions.fromArgs(new String[0]);
             // Replays: no wall-clock watermark advance, so the run is deterministic.
-            config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
+            config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
             MarketSettings settings = new MarketSettings(config);
             Configuration cluster = new Configuration();
             // As on the cluster: RocksDB, so the fixture is what production writes.

@@ -144,9 +144,9 @@ class PubSubRedeliveryITCase {
         }
 
         Configuration config = CommonOptions.fromArgs(new String[0]);
-        config.set(TreasurySettings.OUT_OF_ORDERNESS, Duration.ofDays(10));
-        config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(TreasurySettings.IDLENESS, Duration.ofSeconds(1));
+        config.set(TreasuryOptions.OUT_OF_ORDERNESS, Duration.ofDays(10));
+        config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(TreasuryOptions.IDLENESS, Duration.ofSeconds(1));
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         config.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,

@@ -107,9 +107,9 @@ class TreasuryBadInputITCase {
 
         Configuration config = CommonOptions.fromArgs(new String[0]);
         // Every event waits for the tick: the result cannot depend on the delivery order.
-        config.set(TreasurySettings.OUT_OF_ORDERNESS, Duration.ofDays(10));
-        config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(TreasurySettings.IDLENESS, Duration.ofSeconds(1));
+        config.set(TreasuryOptions.OUT_OF_ORDERNESS, Duration.ofDays(10));
+        config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(TreasuryOptions.IDLENESS, Duration.ofSeconds(1));
         TreasurySettings settings = new TreasurySettings(config);
 
         // Good events: a balance and a deposit per agent on Kafka, costs over two days on Pub/Sub.

@@ -15,6 +15,7 @@ import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.market.TradeCsv;
 import com.athena.jobs.market.MarketJob;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
 
 import org.apache.flink.configuration.Configuration;
@@ -121,11 +122,11 @@ public final class ReplayMain {
             java.nio.file.Path rejects)
             throws Exception {
         Configuration config = CommonOptions.fromArgs(new String[0]);
-        config.set(MarketSettings.TIMEFRAMES, timeframe.label());
-        config.set(MarketSettings.CONDITIONS_TIMEFRAME, timeframe.label());
+        config.set(MarketOptions.TIMEFRAMES, timeframe.label());
+        config.set(MarketOptions.CONDITIONS_TIMEFRAME, timeframe.label());
         // A file says nothing about the wall clock: no quiet advance, no idleness.
-        config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(MarketSettings.IDLENESS, Duration.ZERO);
+        config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.IDLENESS, Duration.ZERO);
         MarketSettings settings = new MarketSettings(config);
 
         String label = input.getFileName().toString();
