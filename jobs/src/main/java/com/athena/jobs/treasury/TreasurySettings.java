@@ -10,7 +10,6 @@ import com.athena.common.treasury.TreasuryRules;
 
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
@@ -24,24 +23,6 @@ import java.time.Duration;
  */
 public final class TreasurySettings implements Serializable {
     private static final long serialVersionUID = 1L;
-
-    /**
-     * @deprecated the options live in {@link TreasuryOptions}; these three aliases remain only for
-     *     TaskManagerKillITCase until it moves to TreasuryOptions.
-     */
-    @Deprecated
-    public static final ConfigOption<Duration> OUT_OF_ORDERNESS = TreasuryOptions.OUT_OF_ORDERNESS;
-
-    /**
-     * @deprecated see {@link #OUT_OF_ORDERNESS}.
-     */
-    @Deprecated public static final ConfigOption<Duration> IDLENESS = TreasuryOptions.IDLENESS;
-
-    /**
-     * @deprecated see {@link #OUT_OF_ORDERNESS}.
-     */
-    @Deprecated
-    public static final ConfigOption<Duration> QUIET_ADVANCE = TreasuryOptions.QUIET_ADVANCE;
 
     public final Duration dedupTtl;
     public final Duration outOfOrderness;

@@ -70,11 +70,11 @@ record KillRun(String id) {
 
     List<String> marketArgs() {
         return List.of(
-                "--kafka.trades-topic",
+                "--market.kafka.trades-topic",
                 tradesTopic(),
                 "--kafka.group-id",
                 "it-kill-market-" + id,
-                "--market.dlq-topic",
+                "--market.kafka.dlq-topic",
                 marketDlqTopic(),
                 "--market.timeframes",
                 "1m,5m,1h",
@@ -85,7 +85,7 @@ record KillRun(String id) {
                 "--market.watermark.idleness",
                 "1s",
                 // A subscription of its own, empty: no other run's snapshots.
-                "--pubsub.snapshots-subscription",
+                "--market.pubsub.snapshots-subscription",
                 marketSnapshotsSubscription(),
                 "--pubsub.pull-timeout",
                 "5s",
@@ -97,15 +97,15 @@ record KillRun(String id) {
 
     List<String> treasuryArgs() {
         return List.of(
-                "--treasury.events-topic",
+                "--treasury.kafka.events-topic",
                 eventsTopic(),
-                "--treasury.transitions-topic",
+                "--treasury.kafka.transitions-topic",
                 transitionsTopic(),
-                "--treasury.dlq-topic",
+                "--treasury.kafka.dlq-topic",
                 treasuryDlqTopic(),
-                "--treasury.costs-subscription",
+                "--treasury.pubsub.costs-subscription",
                 costsSubscription(),
-                "--treasury.snapshots-subscription",
+                "--treasury.pubsub.snapshots-subscription",
                 treasurySnapshotsSubscription(),
                 "--kafka.group-id",
                 "it-kill-treasury-" + id,

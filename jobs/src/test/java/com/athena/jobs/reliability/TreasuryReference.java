@@ -15,6 +15,7 @@ import com.athena.jobs.treasury.AgentMetric;
 import com.athena.jobs.treasury.TreasuryDocuments;
 import com.athena.jobs.treasury.TreasuryJob;
 import com.athena.jobs.treasury.TreasuryNames;
+import com.athena.jobs.treasury.TreasuryOptions;
 import com.athena.jobs.treasury.TreasurySettings;
 import com.athena.testing.CollectSink;
 
@@ -63,9 +64,9 @@ final class TreasuryReference {
     static TreasuryReference run(String name, List<Event> events, List<String> treasuryArgs)
             throws Exception {
         Configuration config = CommonOptions.fromArgs(treasuryArgs.toArray(new String[0]));
-        config.set(TreasurySettings.OUT_OF_ORDERNESS, Duration.ofDays(100_000));
-        config.set(TreasurySettings.IDLENESS, Duration.ZERO);
-        config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
+        config.set(TreasuryOptions.OUT_OF_ORDERNESS, Duration.ofDays(100_000));
+        config.set(TreasuryOptions.IDLENESS, Duration.ZERO);
+        config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
         TreasurySettings settings = new TreasurySettings(config);
         List<RawRecord> costs = new ArrayList<>();
         List<RawRecord> balances = new ArrayList<>();
