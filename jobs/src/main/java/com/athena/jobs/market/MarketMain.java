@@ -35,7 +35,7 @@ import java.util.List;
  */
 public final class MarketMain {
     /** The {@code source} column of the rows this job writes. */
-    static final String ROW_SOURCE = "market-job";
+    public static final String ROW_SOURCE = "market-job";
 
     private MarketMain() {}
 

@@ -15,6 +15,7 @@ import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.reliability.BadInputCorpus;
+import com.athena.testing.ExpectedBars;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;

@@ -15,6 +15,7 @@ import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.testing.ExpectedBars;
 import com.athena.testing.LocalBigQueryServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;

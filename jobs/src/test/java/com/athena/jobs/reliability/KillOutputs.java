@@ -4,11 +4,11 @@ import com.athena.common.connectors.FirestoreEndpoint;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
-import com.athena.jobs.market.ExpectedBars;
 import com.athena.jobs.market.MarketConditionsDocuments;
 import com.athena.jobs.market.MarketDataRows;
 import com.athena.jobs.treasury.TreasuryDocuments;
 import com.athena.jobs.treasury.TreasuryNames;
+import com.athena.testing.ExpectedBars;
 import com.athena.testing.Waits;
 
 import com.google.cloud.firestore.Firestore;

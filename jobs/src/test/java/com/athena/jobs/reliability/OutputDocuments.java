@@ -7,10 +7,10 @@ import com.athena.common.market.MarketConditions;
 import com.athena.common.market.MarketConditionsRules;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
-import com.athena.jobs.market.ExpectedBars;
 import com.athena.jobs.market.MarketConditionsDocuments;
 import com.athena.jobs.market.MarketSettings;
 import com.athena.jobs.treasury.TreasuryDocuments;
+import com.athena.testing.ExpectedBars;
 
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;

@@ -1,7 +1,7 @@
 package com.athena.jobs.reliability;
 
-import com.athena.common.json.JsonFields;
 import com.athena.common.market.Trade;
+import com.athena.testing.ExpectedBars;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -47,7 +47,7 @@ final class TradeFeed {
     /** Sends every trade, pausing for the fault window after the first {@code atOnce}. */
     void produce() throws Exception {
         for (Trade t : trades) {
-            producer.send(new ProducerRecord<>(topic, t.symbol, json(t)));
+            producer.send(new ProducerRecord<>(topic, t.symbol, ExpectedBars.json(t)));
             int n = sent.incrementAndGet();
             if (n == atOnce) {
                 producer.flush();
@@ -72,19 +72,7 @@ final class TradeFeed {
         Trade closer =
                 new Trade(
                         last.symbol, last.ts + 86_400_000L, last.price, 0.01, "closer", "bitstamp");
-        producer.send(new ProducerRecord<>(topic, closer.symbol, json(closer)));
+        producer.send(new ProducerRecord<>(topic, closer.symbol, ExpectedBars.json(closer)));
         producer.flush();
-    }
-
-    private static String json(Trade t) {
-        return JsonFields.MAPPER
-                .createObjectNode()
-                .put("symbol", t.symbol)
-                .put("ts", t.ts)
-                .put("price", t.price)
-                .put("size", t.size)
-                .put("trade_id", t.tradeId)
-                .put("source", t.source)
-                .toString();
     }
 }

@@ -161,7 +161,7 @@ class PubSubRedeliveryITCase {
             waitFor(
                     "run 1 to read the first half",
                     () -> read(first.getJobID()) == firstHalf.size());
-            checkpoint = cluster.triggerCheckpoint(first.getJobID()).get(60, TimeUnit.SECONDS);
+            checkpoint = MiniClusters.checkpoint(cluster, first.getJobID(), Duration.ofMinutes(2));
             Feeds.publish(pubsub, costsTopic, costsSub, secondHalf);
             waitFor(
                     "run 1 to read the second half",

@@ -1,8 +1,9 @@
-package com.athena.jobs.market;
+package com.athena.testing;
 
 import com.athena.common.indicators.IndicatorState;
 import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.indicators.RegimeThresholds;
+import com.athena.common.json.JsonFields;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.OhlcvAccumulator;
 import com.athena.common.market.Timeframe;
@@ -17,8 +18,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the market job must produce, computed directly from the trades without Flink. Public for the
- * fault tests in {@code com.athena.jobs.reliability}, which compare against it too.
+ * What the market job must produce, computed directly from the trades without Flink, and the real
+ * trades to feed it: the market job's tests and the fault tests compare against it.
  */
 public final class ExpectedBars {
     private ExpectedBars() {}
@@ -74,5 +75,18 @@ public final class ExpectedBars {
                     rows.add(row);
                 });
         return rows;
+    }
+
+    /** A trade as the feed sends it to Kafka: the JSON the trade parser reads. */
+    public static String json(Trade t) {
+        return JsonFields.MAPPER
+                .createObjectNode()
+                .put("symbol", t.symbol)
+                .put("ts", t.ts)
+                .put("price", t.price)
+                .put("size", t.size)
+                .put("trade_id", t.tradeId)
+                .put("source", t.source)
+                .toString();
     }
 }

@@ -1,4 +1,4 @@
-package com.athena.jobs.market;
+package com.athena.tools.state;
 
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
@@ -6,8 +6,11 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.jobs.market.MarketDataRows;
+import com.athena.jobs.market.MarketMain;
 import com.athena.testing.Commands;
 import com.athena.testing.Commands.Result;
+import com.athena.testing.ExpectedBars;
 import com.athena.testing.Feeds;
 import com.athena.testing.Waits;
 
@@ -143,14 +146,7 @@ class ClusterUpgradeITCase {
             assertThat(path.find()).as(stop.output()).isTrue();
 
             // The savepoint's indicator state, as bin/state prints it for an operator.
-            Result state =
-                    Commands.run(
-                            WAIT,
-                            Map.of(),
-                            "bin/state",
-                            path.group(1),
-                            "indicators",
-                            jar.toString());
+            Result state = Commands.run(WAIT, Map.of(), "bin/state", path.group(1), "indicators");
             assertThat(state.exit()).as("bin/state:\n%s", state.output()).isZero();
             assertThat(state.output())
                     .startsWith("symbol,timeframe,bar_count,last_open_time,ema_9")
@@ -236,7 +232,7 @@ class ClusterUpgradeITCase {
                 new KafkaProducer<>(
                         kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
             for (Trade t : trades) {
-                producer.send(new ProducerRecord<>(topic, t.symbol, MarketFixture.json(t)));
+                producer.send(new ProducerRecord<>(topic, t.symbol, ExpectedBars.json(t)));
                 int n = sent.incrementAndGet();
                 if (n == trades.size() / 3) {
                     producer.flush();
