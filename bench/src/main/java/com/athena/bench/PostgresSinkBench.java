@@ -107,7 +107,24 @@ public final class PostgresSinkBench {
                         SCHEMA);
         List<SchemaMigrator.Migration> migrations =
                 SchemaMigrator.read(SchemaMigrator.locateDirectory());
-        String hyperSetup = prepareHypertable(hyper, migrations);
+        try {
+            run(out, symbols, reps, hyper, plain, prepareHypertable(hyper, migrations), migrations);
+        } finally {
+            // The tests of the timescaledb database look at every schema's hypertables and
+            // policies: leave nothing there.
+            dropHypertableSchema(hyper);
+        }
+    }
+
+    private static void run(
+            Path out,
+            int symbols,
+            int reps,
+            JdbcEndpoint hyper,
+            JdbcEndpoint plain,
+            String hyperSetup,
+            List<SchemaMigrator.Migration> migrations)
+            throws Exception {
         String plainSetup = preparePlainTable(plain, migrations);
         String version;
         try (Connection c = hyper.open();
@@ -159,6 +176,11 @@ public final class PostgresSinkBench {
             x[Path5.HYPER_MERGE.ordinal()][r] = n * 1e9 / stagedMerge(hyper, rows, batch);
             check(hyper, n);
             discard[r] = discardJob(symbols, n / symbols);
+            StringBuilder line = new StringBuilder("[bench] repetition " + (r + 1) + " rows/s:");
+            for (Path5 path : Path5.values()) {
+                line.append(String.format(Locale.ROOT, " %s %.0f", path, x[path.ordinal()][r]));
+            }
+            System.err.println(line);
         }
         truncate(hyper);
         truncate(plain);
@@ -332,9 +354,10 @@ public final class PostgresSinkBench {
      */
     static String prepareHypertable(JdbcEndpoint hyper, List<SchemaMigrator.Migration> migrations)
             throws SQLException {
+        dropHypertableSchema(hyper); // what a killed run left: start from nothing
         try (Connection c = hyper.open();
                 Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            st.execute("CREATE SCHEMA " + SCHEMA);
             SchemaMigrator.apply(c, migrations);
             int paused = 0;
             try (ResultSet rs =
@@ -368,6 +391,21 @@ public final class PostgresSinkBench {
                             + " over it, compression enabled; the schema's %d policy jobs paused",
                     interval,
                     paused);
+        }
+    }
+
+    /** The bench schema of the timescaledb database, its policy jobs first. */
+    static void dropHypertableSchema(JdbcEndpoint hyper) throws SQLException {
+        try (Connection c = hyper.open();
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "SELECT delete_job(j.job_id) FROM timescaledb_information.jobs j"
+                            + " WHERE j.hypertable_schema = '"
+                            + SCHEMA
+                            + "' OR j.proc_schema = '"
+                            + SCHEMA
+                            + "'");
+            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
         }
     }
 
