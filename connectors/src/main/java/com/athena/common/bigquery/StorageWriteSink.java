@@ -20,14 +20,15 @@ import java.util.Objects;
  * Google's official client ({@code google-cloud-bigquerystorage}).
  *
  * <p>Two-phase commit over PENDING write streams: each writer subtask appends a table's rows to a
- * PENDING stream of its own at explicit offsets ({@code JsonStreamWriter}, the table's schema from
- * {@code CreateWriteStream}); before each checkpoint barrier it finalizes its streams and emits
- * them as committables; when the checkpoint completes the committer commits them with {@code
- * BatchCommitWriteStreams}, and only then are the rows visible. After a failure the committables of
- * the restored checkpoint are committed again (a stream already committed counts as done) and the
- * streams written after it are abandoned, never committed; the replayed rows go to new streams. So
- * a row is neither lost nor doubled. Checkpointing must be on for an unbounded stream: nothing is
- * visible before a checkpoint completes.
+ * PENDING stream of its own at explicit offsets (the client's {@code StreamWriter}; rows converted
+ * by its {@code JsonToProtoMessage} against the table schema that {@code CreateWriteStream}
+ * returns); before each checkpoint barrier it finalizes its streams and emits them as committables;
+ * when the checkpoint completes the committer commits them with {@code BatchCommitWriteStreams},
+ * and only then are the rows visible. After a failure the committables of the restored checkpoint
+ * are committed again (a stream already committed counts as done) and the streams written after it
+ * are abandoned, never committed; the replayed rows go to new streams. So a row is neither lost nor
+ * doubled. Checkpointing must be on for an unbounded stream: nothing is visible before a checkpoint
+ * completes.
  *
  * <p>Retryable errors ({@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED}, {@code RESOURCE_EXHAUSTED},
  * {@code ABORTED}, {@code INTERNAL}) are retried at the same offset with exponential backoff up to
@@ -50,8 +51,17 @@ public final class StorageWriteSink<T>
     public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(500);
     public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
 
+    /**
+     * How long the client's {@code StreamWriter} reconnects and resends by itself after a
+     * connection error before the append fails to the writer (the client's default is 5 minutes).
+     */
+    public static final Duration DEFAULT_CLIENT_RETRY_DURATION = Duration.ofSeconds(30);
+
     /** Rows appended to pending streams (visible once their checkpoint completes). */
     public static final String ROWS_APPENDED_METRIC = "bigqueryRowsAppended";
+
+    /** Bytes of the rows appended, as protos (the wire size of the rows, without framing). */
+    public static final String BYTES_APPENDED_METRIC = "bigqueryBytesAppended";
 
     /** Append requests sent again after a retryable failure. */
     public static final String APPEND_RETRIES_METRIC = "bigqueryAppendRetries";
@@ -60,12 +70,14 @@ public final class StorageWriteSink<T>
     private final BigQueryRowMapper<T> mapper;
     private final int maxBatchRows;
     private final Backoff backoff;
+    private final Duration clientRetryDuration;
 
     private StorageWriteSink(Builder<T> b) {
         this.endpoint = b.endpoint;
         this.mapper = b.mapper;
         this.maxBatchRows = b.maxBatchRows;
         this.backoff = new Backoff(b.maxAttempts, b.initialBackoff, b.maxBackoff);
+        this.clientRetryDuration = b.clientRetryDuration;
     }
 
     /**
@@ -86,7 +98,12 @@ public final class StorageWriteSink<T>
     public CommittingSinkWriter<T, StorageWriteCommittable> createWriter(WriterInitContext context)
             throws IOException {
         return new StorageWriteSinkWriter<>(
-                endpoint, mapper, maxBatchRows, backoff, context.metricGroup());
+                endpoint,
+                mapper,
+                maxBatchRows,
+                backoff,
+                clientRetryDuration,
+                context.metricGroup());
     }
 
     /** Flink 1.20 still declares this one abstract; it is only called by older runtimes. */
@@ -95,7 +112,12 @@ public final class StorageWriteSink<T>
     public CommittingSinkWriter<T, StorageWriteCommittable> createWriter(InitContext context)
             throws IOException {
         return new StorageWriteSinkWriter<>(
-                endpoint, mapper, maxBatchRows, backoff, context.metricGroup());
+                endpoint,
+                mapper,
+                maxBatchRows,
+                backoff,
+                clientRetryDuration,
+                context.metricGroup());
     }
 
     @Override
@@ -115,6 +137,14 @@ public final class StorageWriteSink<T>
 
     public int maxBatchRows() {
         return maxBatchRows;
+    }
+
+    Backoff backoff() {
+        return backoff;
+    }
+
+    Duration clientRetryDuration() {
+        return clientRetryDuration;
     }
 
     /** Exponential backoff: {@code initial × 2^(attempt-1)}, capped. */
@@ -145,6 +175,7 @@ public final class StorageWriteSink<T>
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private Duration clientRetryDuration = DEFAULT_CLIENT_RETRY_DURATION;
 
         private Builder(StorageWriteEndpoint endpoint, BigQueryRowMapper<T> mapper) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -176,6 +207,15 @@ public final class StorageWriteSink<T>
             }
             this.initialBackoff = initial;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /** See {@link #DEFAULT_CLIENT_RETRY_DURATION}. */
+        public Builder<T> clientRetryDuration(Duration duration) {
+            if (duration.isNegative()) {
+                throw new IllegalArgumentException("clientRetryDuration must not be negative");
+            }
+            this.clientRetryDuration = duration;
             return this;
         }
 

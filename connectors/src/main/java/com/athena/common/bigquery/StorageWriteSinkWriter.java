@@ -5,23 +5,31 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 import com.google.cloud.bigquery.storage.v1.AppendRowsResponse;
+import com.google.cloud.bigquery.storage.v1.BQTableSchemaToProtoDescriptor;
 import com.google.cloud.bigquery.storage.v1.BigQueryWriteClient;
 import com.google.cloud.bigquery.storage.v1.CreateWriteStreamRequest;
 import com.google.cloud.bigquery.storage.v1.FinalizeWriteStreamResponse;
-import com.google.cloud.bigquery.storage.v1.JsonStreamWriter;
+import com.google.cloud.bigquery.storage.v1.JsonToProtoMessage;
+import com.google.cloud.bigquery.storage.v1.ProtoRows;
+import com.google.cloud.bigquery.storage.v1.ProtoSchema;
+import com.google.cloud.bigquery.storage.v1.ProtoSchemaConverter;
+import com.google.cloud.bigquery.storage.v1.StreamWriter;
 import com.google.cloud.bigquery.storage.v1.TableSchema;
 import com.google.cloud.bigquery.storage.v1.WriteStream;
-import org.json.JSONArray;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.DescriptorValidationException;
 import org.json.JSONObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -37,8 +45,10 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
     private final BigQueryRowMapper<T> mapper;
     private final int maxBatchRows;
     private final StorageWriteSink.Backoff backoff;
+    private final Duration clientRetryDuration;
     private final BigQueryWriteClient client;
     private final Counter rowsAppended;
+    private final Counter bytesAppended;
     private final Counter appendRetries;
 
     /** By table name; insertion order keeps requests reproducible from the input order. */
@@ -49,14 +59,17 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
             BigQueryRowMapper<T> mapper,
             int maxBatchRows,
             StorageWriteSink.Backoff backoff,
+            Duration clientRetryDuration,
             MetricGroup metrics)
             throws IOException {
         this.endpoint = endpoint;
         this.mapper = mapper;
         this.maxBatchRows = maxBatchRows;
         this.backoff = backoff;
+        this.clientRetryDuration = clientRetryDuration;
         this.client = endpoint.openClient();
         this.rowsAppended = metrics.counter(StorageWriteSink.ROWS_APPENDED_METRIC);
+        this.bytesAppended = metrics.counter(StorageWriteSink.BYTES_APPENDED_METRIC);
         this.appendRetries = metrics.counter(StorageWriteSink.APPEND_RETRIES_METRIC);
     }
 
@@ -70,7 +83,9 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         String streamName;
 
         TableSchema schema;
-        JsonStreamWriter writer;
+        Descriptor descriptor;
+        ProtoSchema protoSchema;
+        StreamWriter writer;
 
         /** Rows the stream holds: the offset of the next append. */
         long offset;
@@ -134,6 +149,8 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
             committables.add(new StorageWriteCommittable(ts.tablePath, ts.streamName, rows));
             ts.streamName = null;
             ts.schema = null;
+            ts.descriptor = null;
+            ts.protoSchema = null;
             ts.offset = 0;
         }
         return committables;
@@ -159,14 +176,18 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         if (ts.streamName == null) {
             createStream(ts);
         }
-        JSONArray rows = new JSONArray(ts.buffer);
+        ProtoRows rows = toProto(ts);
+        int count = rows.getSerializedRowsCount();
         long offset = ts.offset;
         for (int attempt = 1; ; attempt++) {
             Throwable failure;
             try {
                 if (ts.writer == null) {
                     ts.writer =
-                            JsonStreamWriter.newBuilder(ts.streamName, ts.schema, client).build();
+                            StreamWriter.newBuilder(ts.streamName, client)
+                                    .setWriterSchema(ts.protoSchema)
+                                    .setMaxRetryDuration(clientRetryDuration)
+                                    .build();
                 }
                 AppendRowsResponse response = ts.writer.append(rows, offset).get();
                 if (response.hasError()) {
@@ -178,7 +199,7 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                                     + " failed: "
                                     + response.getError());
                 }
-                written(ts, rows.length());
+                written(ts, rows);
                 return;
             } catch (ExecutionException e) {
                 failure = e.getCause() == null ? e : e.getCause();
@@ -199,14 +220,14 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                         ts.streamName,
                         offset,
                         attempt);
-                written(ts, rows.length());
+                written(ts, rows);
                 return;
             }
             closeWriter(ts);
             if (kind == StorageWriteErrors.Kind.PERMANENT) {
                 throw new IOException(
                         "Append of "
-                                + rows.length()
+                                + count
                                 + " rows to "
                                 + ts.table
                                 + " ("
@@ -244,10 +265,52 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         }
     }
 
-    private void written(TableStream ts, int rows) {
-        ts.offset += rows;
+    private void written(TableStream ts, ProtoRows rows) {
+        ts.offset += rows.getSerializedRowsCount();
         ts.buffer.clear();
-        rowsAppended.inc(rows);
+        rowsAppended.inc(rows.getSerializedRowsCount());
+        bytesAppended.inc(rows.getSerializedSize());
+    }
+
+    /**
+     * The buffered rows as protos of the stream's table schema; a row that does not fit (a missing
+     * NOT NULL column, an unknown column, a value of the wrong type) fails the writer with its
+     * index and the converter's message.
+     */
+    private ProtoRows toProto(TableStream ts) throws IOException {
+        ProtoRows.Builder rows = ProtoRows.newBuilder();
+        Map<Integer, String> errors = new TreeMap<>();
+        for (int i = 0; i < ts.buffer.size(); i++) {
+            try {
+                rows.addSerializedRows(
+                        JsonToProtoMessage.INSTANCE
+                                .convertToProtoMessage(
+                                        ts.descriptor, ts.schema, ts.buffer.get(i), false)
+                                .toByteString());
+            } catch (RuntimeException e) {
+                errors.put(i, e.getMessage());
+            }
+        }
+        if (!errors.isEmpty()) {
+            StringBuilder sb =
+                    new StringBuilder("Rows for ")
+                            .append(ts.table)
+                            .append(" do not fit its schema (")
+                            .append(errors.size())
+                            .append(" of ")
+                            .append(ts.buffer.size())
+                            .append("), failed permanently; row errors (index in batch: message):");
+            errors.entrySet().stream()
+                    .limit(5)
+                    .forEach(
+                            e ->
+                                    sb.append(' ')
+                                            .append(e.getKey())
+                                            .append(": ")
+                                            .append(e.getValue()));
+            throw new IOException(sb.toString());
+        }
+        return rows.build();
     }
 
     private static String rowErrors(Throwable failure) {
@@ -277,6 +340,13 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                         () -> client.createWriteStream(request));
         ts.streamName = stream.getName();
         ts.schema = stream.getTableSchema();
+        try {
+            ts.descriptor =
+                    BQTableSchemaToProtoDescriptor.convertBQTableSchemaToProtoDescriptor(ts.schema);
+        } catch (DescriptorValidationException e) {
+            throw new IOException("The schema of " + ts.tablePath + " has no proto form", e);
+        }
+        ts.protoSchema = ProtoSchemaConverter.convert(ts.descriptor);
         ts.offset = 0;
         LOG.debug("Created PENDING stream {}", ts.streamName);
     }
