@@ -109,6 +109,8 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
     private final Deque<Status.Code> failAfter = new ArrayDeque<>();
     private int nextStreamId;
     private int appendRequests;
+    private long appendRequestBytes;
+    private long appendRowBytes;
 
     private LocalBigQueryWriteServer(int port) throws IOException {
         this.server =
@@ -285,6 +287,16 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
         return appendRequests;
     }
 
+    /** The bytes of every append request received (protobuf size, without gRPC framing). */
+    public synchronized long appendRequestBytes() {
+        return appendRequestBytes;
+    }
+
+    /** The bytes of the rows of every append request received (their {@code ProtoRows}). */
+    public synchronized long appendRowBytes() {
+        return appendRowBytes;
+    }
+
     /** Forgets streams, rows and pending failures; keeps the tables. */
     public synchronized void reset() {
         committed.clear();
@@ -292,6 +304,8 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
         failBefore.clear();
         failAfter.clear();
         appendRequests = 0;
+        appendRequestBytes = 0;
+        appendRowBytes = 0;
     }
 
     @Override
@@ -606,6 +620,8 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
             AppendRowsResponse result;
             synchronized (LocalBigQueryWriteServer.this) {
                 appendRequests++;
+                appendRequestBytes += request.getSerializedSize();
+                appendRowBytes += request.getProtoRows().getRows().getSerializedSize();
                 Status.Code injected = failBefore.poll();
                 if (injected != null) {
                     fail(
