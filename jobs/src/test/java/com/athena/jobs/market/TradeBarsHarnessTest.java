@@ -6,6 +6,7 @@ import com.athena.common.market.Bar;
 import com.athena.common.market.OpenBars;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
+import com.athena.testing.ExpectedBars;
 
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;

@@ -3,7 +3,7 @@ package com.athena.jobs.savepoint;
 import com.athena.common.json.JsonFields;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
-import com.athena.jobs.market.MarketSettings;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.testing.ListSource;
 import com.athena.testing.MiniClusters;
 
@@ -107,7 +107,7 @@ class MarketSavepointFixture {
             trades.add(t);
             maxTs = Math.max(maxTs, t.get("ts").asLong());
         }
-        long watermark = maxTs - MarketSettings.OUT_OF_ORDERNESS.defaultValue().toMillis() - 1;
+        long watermark = maxTs - MarketOptions.OUT_OF_ORDERNESS.defaultValue().toMillis() - 1;
         Set<String> keys = new HashSet<>();
         for (JsonNode t : trades) {
             for (Timeframe tf : Timeframe.values()) {
