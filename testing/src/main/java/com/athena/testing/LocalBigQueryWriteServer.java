@@ -70,18 +70,18 @@ import java.util.regex.Pattern;
  * <p>What it does as the API documents: {@code CreateWriteStream} of {@code PENDING} and {@code
  * COMMITTED} streams (with the table's schema in the response) and the {@code _default} stream;
  * {@code AppendRows} with the writer's proto schema, rows checked against the table (extra fields:
- * {@code INVALID_ARGUMENT} / {@code SCHEMA_MISMATCH_EXTRA_FIELDS}; a missing required field: a row
- * error, and none of the request's rows is written), offsets ({@code ALREADY_EXISTS} / {@code
- * OFFSET_ALREADY_EXISTS} for an offset already written, {@code OUT_OF_RANGE} / {@code
- * OFFSET_OUT_OF_RANGE} past the end, none allowed on the default stream), appends to a finalized
- * stream refused ({@code STREAM_FINALIZED}); {@code FinalizeWriteStream} returning the row count;
- * {@code BatchCommitWriteStreams}, atomic per table, refusing streams that are not PENDING ({@code
- * INVALID_STREAM_TYPE}), not finalized ({@code INVALID_STREAM_STATE}), unknown ({@code
- * STREAM_NOT_FOUND}) or already committed ({@code STREAM_ALREADY_COMMITTED}), in which case nothing
- * is committed and the response has no commit time; {@code GetWriteStream}. Rows of a COMMITTED or
- * default stream are visible once appended, rows of a PENDING stream once committed. It
- * de-duplicates nothing. Not done: BUFFERED streams and {@code FlushRows}, quotas, types beyond the
- * columns' proto types, partitions, queries.
+ * {@code INVALID_ARGUMENT} / {@code SCHEMA_MISMATCH_EXTRA_FIELDS}; a missing required field or a
+ * TIMESTAMP outside BigQuery's range: a row error, and none of the request's rows is written),
+ * offsets ({@code ALREADY_EXISTS} / {@code OFFSET_ALREADY_EXISTS} for an offset already written,
+ * {@code OUT_OF_RANGE} / {@code OFFSET_OUT_OF_RANGE} past the end, none allowed on the default
+ * stream), appends to a finalized stream refused ({@code STREAM_FINALIZED}); {@code
+ * FinalizeWriteStream} returning the row count; {@code BatchCommitWriteStreams}, atomic per table,
+ * refusing streams that are not PENDING ({@code INVALID_STREAM_TYPE}), not finalized ({@code
+ * INVALID_STREAM_STATE}), unknown ({@code STREAM_NOT_FOUND}) or already committed ({@code
+ * STREAM_ALREADY_COMMITTED}), in which case nothing is committed and the response has no commit
+ * time; {@code GetWriteStream}. Rows of a COMMITTED or default stream are visible once appended,
+ * rows of a PENDING stream once committed. It de-duplicates nothing. Not done: BUFFERED streams and
+ * {@code FlushRows}, quotas, types beyond the columns' proto types, partitions, queries.
  *
  * <p>Failures can be injected for the next appends: an error that ends the connection before the
  * rows are written ({@link #failNextAppends}), or after they were written, as when the response is
@@ -98,6 +98,14 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
             Pattern.compile(
                     "CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:[\\w-]+\\.)*(\\w+)\\s*\\(",
                     Pattern.CASE_INSENSITIVE);
+
+    /**
+     * BigQuery's TIMESTAMP range, 0001-01-01 00:00:00 to 9999-12-31 23:59:59.999999 UTC, in epoch
+     * microseconds: a value outside is a row error, as the service documents.
+     */
+    static final long MIN_TIMESTAMP_MICROS = -62_135_596_800_000_000L;
+
+    static final long MAX_TIMESTAMP_MICROS = 253_402_300_799_999_999L;
 
     private final Server server;
 
@@ -725,6 +733,20 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
                         if (column.getMode() == TableFieldSchema.Mode.REQUIRED
                                 && !row.containsKey(column.getName())) {
                             problem = Optional.of("Missing required field: " + column.getName());
+                            break;
+                        }
+                        Object value = row.get(column.getName());
+                        if (column.getType() == TableFieldSchema.Type.TIMESTAMP
+                                && value instanceof Long
+                                && ((Long) value < MIN_TIMESTAMP_MICROS
+                                        || (Long) value > MAX_TIMESTAMP_MICROS)) {
+                            problem =
+                                    Optional.of(
+                                            "Timestamp field value is out of range: "
+                                                    + value
+                                                    + " ("
+                                                    + column.getName()
+                                                    + ")");
                             break;
                         }
                     }

@@ -1,5 +1,7 @@
 package com.athena.common.bigquery;
 
+import com.athena.common.connectors.RetryPolicy;
+
 import org.apache.flink.api.connector.sink2.Committer;
 
 import com.google.cloud.bigquery.storage.v1.BatchCommitWriteStreamsRequest;
@@ -26,12 +28,11 @@ import java.util.concurrent.TimeUnit;
 final class StorageWriteCommitter implements Committer<StorageWriteCommittable> {
     private static final Logger LOG = LoggerFactory.getLogger(StorageWriteCommitter.class);
 
-    private final StorageWriteSink.Backoff backoff;
+    private final RetryPolicy retry;
     private final BigQueryWriteClient client;
 
-    StorageWriteCommitter(StorageWriteEndpoint endpoint, StorageWriteSink.Backoff backoff)
-            throws IOException {
-        this.backoff = backoff;
+    StorageWriteCommitter(StorageWriteEndpoint endpoint, RetryPolicy retry) throws IOException {
+        this.retry = retry;
         this.client = endpoint.openClient();
     }
 
@@ -40,6 +41,9 @@ final class StorageWriteCommitter implements Committer<StorageWriteCommittable> 
             throws IOException, InterruptedException {
         Map<String, List<CommitRequest<StorageWriteCommittable>>> byTable = new LinkedHashMap<>();
         for (CommitRequest<StorageWriteCommittable> r : requests) {
+            if (r.getCommittable().streamName() == null) {
+                continue; // only dead letters: nothing to commit, they travel on as they are
+            }
             byTable.computeIfAbsent(r.getCommittable().tablePath(), t -> new ArrayList<>()).add(r);
         }
         for (Map.Entry<String, List<CommitRequest<StorageWriteCommittable>>> e :
@@ -61,8 +65,8 @@ final class StorageWriteCommitter implements Committer<StorageWriteCommittable> 
                 response = client.batchCommitWriteStreams(request.build());
             } catch (RuntimeException e) {
                 if (StorageWriteErrors.classify(e) == StorageWriteErrors.Kind.RETRYABLE
-                        && attempt < backoff.maxAttempts) {
-                    long delay = backoff.delayMillis(attempt);
+                        && retry.allowsAnotherAttempt(attempt)) {
+                    long delay = retry.delayMillis(attempt);
                     LOG.warn(
                             "BatchCommitWriteStreams on {} attempt {} failed ({}); retrying in {}"
                                     + " ms",

@@ -1,7 +1,12 @@
 package com.athena.common.bigquery;
 
 import com.athena.common.config.ServiceEnvironment;
+import com.athena.common.connectors.RetryPolicy;
+import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.NamedSink;
+import com.athena.common.flink.Streams;
 
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -9,10 +14,14 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.api.connector.sink2.CommittableWithLineage;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
 import java.io.IOException;
-import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -31,9 +40,17 @@ import java.util.Objects;
  * completes.
  *
  * <p>Retryable errors ({@code UNAVAILABLE}, {@code DEADLINE_EXCEEDED}, {@code RESOURCE_EXHAUSTED},
- * {@code ABORTED}, {@code INTERNAL}) are retried at the same offset with exponential backoff up to
- * {@link Builder#maxAttempts(int) maxAttempts}; {@code ALREADY_EXISTS} on that offset means the
- * earlier attempt was written. Schema and row errors and other statuses fail the writer at once.
+ * {@code ABORTED}, {@code INTERNAL}) are retried at the same offset under the project's {@link
+ * RetryPolicy} up to {@link Builder#maxAttempts(int) maxAttempts}, then the writer fails and the
+ * job restores from its last checkpoint; {@code ALREADY_EXISTS} on that offset means the earlier
+ * attempt was written. Schema errors and other statuses fail the writer at once.
+ *
+ * <p>Rows rejected for their content (row errors in an {@code AppendRows} response, or a row the
+ * client cannot convert to the table's schema: a NOT NULL column without a value, a value out of
+ * range) go to dead letters when {@link Builder#deadLetters} names where: the writer drops them
+ * from the request, sends the rest again at the same offset (a request with a bad row writes none
+ * of its rows) and carries them, with BigQuery's reason, in its committables; after the commit the
+ * sink's post-commit topology hands them to the dead-letter sinks. Without it they fail the writer.
  *
  * <p>The same {@link BigQueryRowMapper}s serve this sink and the {@code insertAll} {@link
  * BigQuerySink}; the insert id is not used here (offsets and commits make it unnecessary).
@@ -41,7 +58,9 @@ import java.util.Objects;
  * @param <T> the element type
  */
 public final class StorageWriteSink<T>
-        implements Sink<T>, SupportsCommitter<StorageWriteCommittable> {
+        implements Sink<T>,
+                SupportsCommitter<StorageWriteCommittable>,
+                SupportsPostCommitTopology<StorageWriteCommittable> {
     private static final long serialVersionUID = 1L;
 
     /** Rows per append request; BigQuery's limit is 10 MB per request. */
@@ -66,18 +85,42 @@ public final class StorageWriteSink<T>
     /** Append requests sent again after a retryable failure. */
     public static final String APPEND_RETRIES_METRIC = "bigqueryAppendRetries";
 
+    /** Rows rejected for their content and turned into dead letters. */
+    public static final String ROWS_REJECTED_METRIC = "bigqueryRowsRejected";
+
     private final StorageWriteEndpoint endpoint;
     private final BigQueryRowMapper<T> mapper;
     private final int maxBatchRows;
-    private final Backoff backoff;
+    private final RetryPolicy retry;
     private final Duration clientRetryDuration;
+
+    /** The {@code source} of the dead letters of rejected rows; null: rejected rows fail. */
+    private final String deadLetterSource;
+
+    /** Builds the post-commit topology on the client only; never shipped to the cluster. */
+    private final transient DeadLetterRoute deadLetterRoute;
 
     private StorageWriteSink(Builder<T> b) {
         this.endpoint = b.endpoint;
         this.mapper = b.mapper;
         this.maxBatchRows = b.maxBatchRows;
-        this.backoff = new Backoff(b.maxAttempts, b.initialBackoff, b.maxBackoff);
+        this.retry = new RetryPolicy(b.maxAttempts, b.initialBackoff, b.maxBackoff);
         this.clientRetryDuration = b.clientRetryDuration;
+        this.deadLetterRoute = b.deadLetterRoute;
+        this.deadLetterSource = b.deadLetterRoute == null ? null : b.deadLetterRoute.source;
+    }
+
+    /** Where rejected rows go: the dead letters' source, the uid of the step, the sinks. */
+    private static final class DeadLetterRoute {
+        final String source;
+        final String uid;
+        final List<NamedSink<DeadLetter>> sinks;
+
+        DeadLetterRoute(String source, String uid, List<NamedSink<DeadLetter>> sinks) {
+            this.source = Objects.requireNonNull(source, "source");
+            this.uid = Objects.requireNonNull(uid, "uid");
+            this.sinks = List.copyOf(sinks);
+        }
     }
 
     /**
@@ -101,8 +144,9 @@ public final class StorageWriteSink<T>
                 endpoint,
                 mapper,
                 maxBatchRows,
-                backoff,
+                retry,
                 clientRetryDuration,
+                deadLetterSource,
                 context.metricGroup());
     }
 
@@ -115,15 +159,45 @@ public final class StorageWriteSink<T>
                 endpoint,
                 mapper,
                 maxBatchRows,
-                backoff,
+                retry,
                 clientRetryDuration,
+                deadLetterSource,
                 context.metricGroup());
     }
 
     @Override
     public Committer<StorageWriteCommittable> createCommitter(CommitterInitContext context)
             throws IOException {
-        return new StorageWriteCommitter(endpoint, backoff);
+        return new StorageWriteCommitter(endpoint, retry);
+    }
+
+    /**
+     * After the commit: the dead letters the committables carry go to the dead-letter sinks (when
+     * {@link Builder#deadLetters} named them), so a rejected row is reported once its checkpoint
+     * completed, like the rows that were written.
+     */
+    @Override
+    public void addPostCommitTopology(
+            DataStream<CommittableMessage<StorageWriteCommittable>> committables) {
+        DeadLetterRoute route = deadLetterRoute;
+        if (route == null || route.sinks.isEmpty()) {
+            return;
+        }
+        DataStream<DeadLetter> rejected =
+                committables
+                        .<DeadLetter>flatMap(
+                                (message, out) -> {
+                                    if (message instanceof CommittableWithLineage) {
+                                        ((CommittableWithLineage<StorageWriteCommittable>) message)
+                                                .getCommittable()
+                                                .rejected()
+                                                .forEach(out::collect);
+                                    }
+                                })
+                        .returns(TypeInformation.of(DeadLetter.class))
+                        .uid(route.uid)
+                        .name(route.uid);
+        Streams.attach(rejected, route.sinks);
     }
 
     @Override
@@ -139,32 +213,12 @@ public final class StorageWriteSink<T>
         return maxBatchRows;
     }
 
-    Backoff backoff() {
-        return backoff;
+    RetryPolicy retry() {
+        return retry;
     }
 
     Duration clientRetryDuration() {
         return clientRetryDuration;
-    }
-
-    /** Exponential backoff: {@code initial × 2^(attempt-1)}, capped. */
-    static final class Backoff implements Serializable {
-        private static final long serialVersionUID = 1L;
-
-        final int maxAttempts;
-        private final long initialMillis;
-        private final long maxMillis;
-
-        Backoff(int maxAttempts, Duration initial, Duration max) {
-            this.maxAttempts = maxAttempts;
-            this.initialMillis = initial.toMillis();
-            this.maxMillis = max.toMillis();
-        }
-
-        long delayMillis(int attempt) {
-            int doublings = Math.min(attempt - 1, 30);
-            return Math.min(maxMillis, initialMillis << doublings);
-        }
     }
 
     /** Builds a {@link StorageWriteSink}. */
@@ -176,6 +230,7 @@ public final class StorageWriteSink<T>
         private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration clientRetryDuration = DEFAULT_CLIENT_RETRY_DURATION;
+        private DeadLetterRoute deadLetterRoute;
 
         private Builder(StorageWriteEndpoint endpoint, BigQueryRowMapper<T> mapper) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -216,6 +271,18 @@ public final class StorageWriteSink<T>
                 throw new IllegalArgumentException("clientRetryDuration must not be negative");
             }
             this.clientRetryDuration = duration;
+            return this;
+        }
+
+        /**
+         * Rows rejected for their content become dead letters of {@code source} (their origin: the
+         * row's insert id; their reason: BigQuery's) and go, after their checkpoint's commit,
+         * through a step of uid {@code uid} to {@code sinks}, the job's dead-letter sinks (their
+         * uids must be unique in the job).
+         */
+        public Builder<T> deadLetters(
+                String source, String uid, List<NamedSink<DeadLetter>> sinks) {
+            this.deadLetterRoute = new DeadLetterRoute(source, uid, sinks);
             return this;
         }
 

@@ -1,5 +1,8 @@
 package com.athena.common.bigquery;
 
+import com.athena.common.connectors.RetryPolicy;
+import com.athena.common.deadletter.DeadLetter;
+
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -13,6 +16,7 @@ import com.google.cloud.bigquery.storage.v1.JsonToProtoMessage;
 import com.google.cloud.bigquery.storage.v1.ProtoRows;
 import com.google.cloud.bigquery.storage.v1.ProtoSchema;
 import com.google.cloud.bigquery.storage.v1.ProtoSchemaConverter;
+import com.google.cloud.bigquery.storage.v1.RowError;
 import com.google.cloud.bigquery.storage.v1.StreamWriter;
 import com.google.cloud.bigquery.storage.v1.TableSchema;
 import com.google.cloud.bigquery.storage.v1.WriteStream;
@@ -46,12 +50,17 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
     private final StorageWriteEndpoint endpoint;
     private final BigQueryRowMapper<T> mapper;
     private final int maxBatchRows;
-    private final StorageWriteSink.Backoff backoff;
+    private final RetryPolicy retry;
     private final Duration clientRetryDuration;
+
+    /** Null: a row rejected for its content fails the writer. */
+    private final String deadLetterSource;
+
     private final BigQueryWriteClient client;
     private final Counter rowsAppended;
     private final Counter bytesAppended;
     private final Counter appendRetries;
+    private final Counter rowsRejected;
 
     /** Closes the stream writers of finalized streams off the task thread. */
     private final ExecutorService closer =
@@ -69,26 +78,32 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
             StorageWriteEndpoint endpoint,
             BigQueryRowMapper<T> mapper,
             int maxBatchRows,
-            StorageWriteSink.Backoff backoff,
+            RetryPolicy retry,
             Duration clientRetryDuration,
+            String deadLetterSource,
             MetricGroup metrics)
             throws IOException {
         this.endpoint = endpoint;
         this.mapper = mapper;
         this.maxBatchRows = maxBatchRows;
-        this.backoff = backoff;
+        this.retry = retry;
         this.clientRetryDuration = clientRetryDuration;
+        this.deadLetterSource = deadLetterSource;
         this.client = endpoint.openClient();
         this.rowsAppended = metrics.counter(StorageWriteSink.ROWS_APPENDED_METRIC);
         this.bytesAppended = metrics.counter(StorageWriteSink.BYTES_APPENDED_METRIC);
         this.appendRetries = metrics.counter(StorageWriteSink.APPEND_RETRIES_METRIC);
+        this.rowsRejected = metrics.counter(StorageWriteSink.ROWS_REJECTED_METRIC);
     }
 
     /** One table's current stream and the rows not yet appended to it. */
     private static final class TableStream {
         final String table;
         final String tablePath;
-        final List<JSONObject> buffer = new ArrayList<>();
+        final List<PendingRow> buffer = new ArrayList<>();
+
+        /** Rows rejected for their content since the last checkpoint. */
+        final List<DeadLetter> rejected = new ArrayList<>();
 
         /** Null until the first append after a checkpoint. */
         String streamName;
@@ -107,6 +122,19 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         }
     }
 
+    /** A row not yet appended, with what its dead letter would need. */
+    private static final class PendingRow {
+        final JSONObject row;
+        final String origin;
+        final long receivedAt;
+
+        PendingRow(JSONObject row, String origin, long receivedAt) {
+            this.row = row;
+            this.origin = origin;
+            this.receivedAt = receivedAt;
+        }
+    }
+
     @Override
     public void write(T element, Context context) throws IOException, InterruptedException {
         // Mapped at once: with object reuse the element may change after this call.
@@ -120,7 +148,10 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         }
         TableStream ts =
                 tables.computeIfAbsent(table, t -> new TableStream(t, endpoint.tablePath(t)));
-        ts.buffer.add(row);
+        // The dead letter's identity is deterministic, so a replay upserts the same one.
+        Long timestamp = context.timestamp();
+        ts.buffer.add(
+                new PendingRow(row, mapper.insertId(element), timestamp == null ? 0L : timestamp));
         if (ts.buffer.size() >= maxBatchRows) {
             append(ts);
         }
@@ -143,7 +174,12 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         List<StorageWriteCommittable> committables = new ArrayList<>();
         for (TableStream ts : tables.values()) {
             append(ts);
+            List<DeadLetter> rejected = List.copyOf(ts.rejected);
+            ts.rejected.clear();
             if (ts.streamName == null) {
+                if (!rejected.isEmpty()) {
+                    committables.add(new StorageWriteCommittable(ts.tablePath, null, 0, rejected));
+                }
                 continue;
             }
             // Every append was answered: the connection is idle. Its close waits for the client's
@@ -163,7 +199,8 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                                 + " rows, but this writer appended "
                                 + ts.offset);
             }
-            committables.add(new StorageWriteCommittable(ts.tablePath, ts.streamName, rows));
+            committables.add(
+                    new StorageWriteCommittable(ts.tablePath, ts.streamName, rows, rejected));
             ts.streamName = null;
             ts.schema = null;
             ts.descriptor = null;
@@ -196,6 +233,9 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
             createStream(ts);
         }
         ProtoRows rows = toProto(ts);
+        if (ts.buffer.isEmpty()) {
+            return; // every row was rejected
+        }
         int count = rows.getSerializedRowsCount();
         long offset = ts.offset;
         for (int attempt = 1; ; attempt++) {
@@ -209,6 +249,19 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                                     .build();
                 }
                 AppendRowsResponse response = ts.writer.append(rows, offset).get();
+                if (response.hasError()
+                        && response.getRowErrorsCount() > 0
+                        && deadLetterSource != null) {
+                    // A request with a bad row writes none of its rows: send the others again.
+                    Map<Integer, String> errors = new TreeMap<>();
+                    for (RowError e : response.getRowErrorsList()) {
+                        errors.put((int) e.getIndex(), e.getCode() + ": " + e.getMessage());
+                    }
+                    reject(ts, errors);
+                    closeWriter(ts);
+                    append(ts);
+                    return;
+                }
                 if (response.hasError()) {
                     throw new IOException(
                             "Append to "
@@ -243,6 +296,16 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                 return;
             }
             closeWriter(ts);
+            Map<Integer, String> rowErrors = StorageWriteErrors.rowErrors(failure);
+            if (kind == StorageWriteErrors.Kind.PERMANENT
+                    && !rowErrors.isEmpty()
+                    && deadLetterSource != null) {
+                // Rejected for their content, and none of the request was written: the other
+                // rows go again at the same offset (a new request: new row indexes).
+                reject(ts, rowErrors);
+                append(ts);
+                return;
+            }
             if (kind == StorageWriteErrors.Kind.PERMANENT) {
                 throw new IOException(
                         "Append of "
@@ -260,7 +323,7 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                                 + rowErrors(failure),
                         failure);
             }
-            if (attempt >= backoff.maxAttempts) {
+            if (!retry.allowsAnotherAttempt(attempt)) {
                 throw new IOException(
                         "Append to "
                                 + ts.streamName
@@ -270,18 +333,53 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                                 + failure.getMessage(),
                         failure);
             }
-            long delay = backoff.delayMillis(attempt);
+            long delay = retry.delayMillis(attempt);
             LOG.warn(
                     "Append to {} at offset {} attempt {}/{} failed ({}); retrying in {} ms",
                     ts.streamName,
                     offset,
                     attempt,
-                    backoff.maxAttempts,
+                    retry.maxAttempts(),
                     failure.toString(),
                     delay);
             appendRetries.inc();
             Thread.sleep(delay);
         }
+    }
+
+    /**
+     * Moves the buffered rows at the given indexes to the table's dead letters, with BigQuery's
+     * reason.
+     */
+    private void reject(TableStream ts, Map<Integer, String> errors) throws IOException {
+        List<PendingRow> kept = new ArrayList<>(ts.buffer.size());
+        for (int i = 0; i < ts.buffer.size(); i++) {
+            PendingRow r = ts.buffer.get(i);
+            String reason = errors.get(i);
+            if (reason == null) {
+                kept.add(r);
+                continue;
+            }
+            LOG.warn(
+                    "Row {} rejected by BigQuery for {} ({}): to dead letters",
+                    r.origin,
+                    ts.table,
+                    reason);
+            ts.rejected.add(
+                    new DeadLetter(
+                            deadLetterSource,
+                            r.origin,
+                            r.receivedAt,
+                            "BigQuery rejected the row for " + ts.table + ": " + reason,
+                            r.row.toString()));
+            rowsRejected.inc();
+        }
+        if (kept.size() == ts.buffer.size()) {
+            throw new IOException(
+                    "Row errors for " + ts.table + " name no row of the request: " + errors);
+        }
+        ts.buffer.clear();
+        ts.buffer.addAll(kept);
     }
 
     private void written(TableStream ts, ProtoRows rows) {
@@ -304,11 +402,15 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                 rows.addSerializedRows(
                         JsonToProtoMessage.INSTANCE
                                 .convertToProtoMessage(
-                                        ts.descriptor, ts.schema, ts.buffer.get(i), false)
+                                        ts.descriptor, ts.schema, ts.buffer.get(i).row, false)
                                 .toByteString());
             } catch (RuntimeException e) {
                 errors.put(i, e.getMessage());
             }
+        }
+        if (!errors.isEmpty() && deadLetterSource != null) {
+            reject(ts, errors);
+            return ts.buffer.isEmpty() ? ProtoRows.getDefaultInstance() : toProto(ts);
         }
         if (!errors.isEmpty()) {
             StringBuilder sb =
@@ -404,11 +506,11 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                 if (StorageWriteErrors.classify(e) != StorageWriteErrors.Kind.RETRYABLE) {
                     throw new IOException(what + " failed permanently: " + e.getMessage(), e);
                 }
-                if (attempt >= backoff.maxAttempts) {
+                if (!retry.allowsAnotherAttempt(attempt)) {
                     throw new IOException(
                             what + " still failing after " + attempt + " attempts", e);
                 }
-                long delay = backoff.delayMillis(attempt);
+                long delay = retry.delayMillis(attempt);
                 LOG.warn("{} attempt {} failed ({}); retrying in {} ms", what, attempt, e, delay);
                 Thread.sleep(delay);
             }

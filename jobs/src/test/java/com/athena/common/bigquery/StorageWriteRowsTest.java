@@ -1,5 +1,6 @@
 package com.athena.common.bigquery;
 
+import com.athena.common.connectors.RetryPolicy;
 import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.indicators.TrendDirection;
 import com.athena.common.indicators.VolatilityRegime;
@@ -71,8 +72,7 @@ class StorageWriteRowsTest {
     private <T> void writeAndCommit(BigQueryRowMapper<T> mapper, List<T> elements)
             throws Exception {
         StorageWriteEndpoint endpoint = server.endpoint(PROJECT, DATASET);
-        StorageWriteSink.Backoff backoff =
-                new StorageWriteSink.Backoff(3, Duration.ofMillis(10), Duration.ofMillis(50));
+        RetryPolicy backoff = new RetryPolicy(3, Duration.ofMillis(10), Duration.ofMillis(50));
         try (StorageWriteSinkWriter<T> writer =
                         new StorageWriteSinkWriter<>(
                                 endpoint,
@@ -80,6 +80,7 @@ class StorageWriteRowsTest {
                                 7,
                                 backoff,
                                 Duration.ofSeconds(1),
+                                null,
                                 UnregisteredMetricsGroup.createSinkWriterMetricGroup());
                 StorageWriteCommitter committer = new StorageWriteCommitter(endpoint, backoff)) {
             for (T e : elements) {

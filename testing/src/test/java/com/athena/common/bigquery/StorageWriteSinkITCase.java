@@ -1,5 +1,8 @@
 package com.athena.common.bigquery;
 
+import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.NamedSink;
+import com.athena.testing.CollectSink;
 import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 
@@ -20,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -57,9 +62,18 @@ class StorageWriteSinkITCase {
     }
 
     private void run(boolean failOnce) throws Exception {
+        run(failOnce, new CostRowMapper(), 3, null);
+    }
+
+    private void run(
+            boolean failOnce,
+            BigQueryRowMapper<Long> mapper,
+            int restarts,
+            List<NamedSink<DeadLetter>> deadLetters)
+            throws Exception {
         Configuration config = new Configuration();
         config.setString("restart-strategy.type", "fixed-delay");
-        config.setString("restart-strategy.fixed-delay.attempts", "3");
+        config.setString("restart-strategy.fixed-delay.attempts", String.valueOf(restarts));
         config.setString("restart-strategy.fixed-delay.delay", "200 ms");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(MiniClusters.PARALLELISM);
@@ -68,15 +82,22 @@ class StorageWriteSinkITCase {
                 .uid("numbers")
                 .map(new FailOnce(failOnce))
                 .uid("fail-once")
-                .sinkTo(
-                        StorageWriteSink.builder(
-                                        server.endpoint(PROJECT, DATASET), new CostRowMapper())
-                                .maxBatchRows(50)
-                                .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
-                                .clientRetryDuration(Duration.ofSeconds(1))
-                                .build())
+                .sinkTo(sink(mapper, deadLetters))
                 .uid("bigquery");
         env.execute("storage-write-sink");
+    }
+
+    private StorageWriteSink<Long> sink(
+            BigQueryRowMapper<Long> mapper, List<NamedSink<DeadLetter>> deadLetters) {
+        StorageWriteSink.Builder<Long> builder =
+                StorageWriteSink.builder(server.endpoint(PROJECT, DATASET), mapper)
+                        .maxBatchRows(50)
+                        .backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                        .clientRetryDuration(Duration.ofSeconds(1));
+        if (deadLetters != null) {
+            builder.deadLetters("bigquery:cost_tracking", "bigquery-rejected", deadLetters);
+        }
+        return builder.build();
     }
 
     private List<String> committedIds() {
@@ -113,6 +134,74 @@ class StorageWriteSinkITCase {
         server.failNextAppendsAfterWrite(3, Status.Code.UNAVAILABLE);
         run(false);
         assertThat(committedIds()).containsExactlyElementsOf(expectedIds());
+    }
+
+    @Test
+    void rowsRejectedForTheirContentBecomeDeadLettersAndTheRestIsCommittedOnce() throws Exception {
+        // One row the client's converter refuses (NOT NULL amount without a value) and two that
+        // BigQuery answers with row errors (TIMESTAMP out of range), with a job failure between.
+        String name = "storage-write-dead-letters";
+        run(
+                true,
+                new PoisonRows(Set.of(7L, 1501L), Set.of(2222L)),
+                1,
+                List.of(NamedSink.of("dead-letters", new CollectSink<>(name))));
+        assertThat(FailOnce.FAILED).isTrue();
+
+        List<String> expected = new ArrayList<>(expectedIds());
+        expected.removeAll(List.of("e7", "e1501", "e2222"));
+        assertThat(committedIds()).containsExactlyElementsOf(expected);
+
+        // A rejected row may be reported again after the restore (the dead-letter sinks upsert by
+        // source, origin and receivedAt), so compare distinct dead letters.
+        List<DeadLetter> letters = CollectSink.results(name);
+        Map<String, DeadLetter> byOrigin = new java.util.TreeMap<>();
+        letters.forEach(d -> byOrigin.put(d.origin, d));
+        assertThat(byOrigin.keySet())
+                .containsExactly("cost_tracking:e1501", "cost_tracking:e2222", "cost_tracking:e7");
+        assertThat(byOrigin.get("cost_tracking:e7").reason)
+                .contains("BigQuery rejected the row for cost_tracking")
+                .contains("Timestamp field value is out of range");
+        assertThat(byOrigin.get("cost_tracking:e2222").reason).contains("amount");
+        assertThat(byOrigin.get("cost_tracking:e1501").payload).contains("\"event_id\":\"e1501\"");
+        assertThat(letters).allMatch(d -> d.source.equals("bigquery:cost_tracking"));
+    }
+
+    /** {@link CostRowMapper} with some rows BigQuery rejects for their content. */
+    static final class PoisonRows implements BigQueryRowMapper<Long> {
+        private static final long serialVersionUID = 1L;
+
+        private final CostRowMapper rows = new CostRowMapper();
+        private final Set<Long> outOfRange;
+        private final Set<Long> missingAmount;
+
+        PoisonRows(Set<Long> outOfRange, Set<Long> missingAmount) {
+            this.outOfRange = outOfRange;
+            this.missingAmount = missingAmount;
+        }
+
+        @Override
+        public String table(Long n) {
+            return rows.table(n);
+        }
+
+        @Override
+        public String insertId(Long n) {
+            return rows.insertId(n);
+        }
+
+        @Override
+        public Map<String, Object> row(Long n) {
+            Map<String, Object> row = rows.row(n);
+            if (outOfRange.contains(n)) {
+                // Year 10000, in the microseconds the client sends as they are.
+                row.put("timestamp", 253_402_300_800_000_000L);
+            }
+            if (missingAmount.contains(n)) {
+                row.put("amount", null);
+            }
+            return row;
+        }
     }
 
     /**

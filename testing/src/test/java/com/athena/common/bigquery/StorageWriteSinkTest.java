@@ -1,5 +1,6 @@
 package com.athena.common.bigquery;
 
+import com.athena.common.connectors.RetryPolicy;
 import com.athena.testing.LocalBigQueryWriteServer;
 
 import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
@@ -61,8 +62,9 @@ class StorageWriteSinkTest {
                 sink.endpoint(),
                 new CostRowMapper(),
                 sink.maxBatchRows(),
-                new StorageWriteSink.Backoff(5, Duration.ofMillis(10), Duration.ofMillis(50)),
+                new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50)),
                 CLIENT_RETRY,
+                null,
                 UnregisteredMetricsGroup.createSinkWriterMetricGroup());
     }
 
@@ -254,9 +256,9 @@ class StorageWriteSinkTest {
                         sink.endpoint(),
                         missingRequired,
                         10,
-                        new StorageWriteSink.Backoff(
-                                5, Duration.ofMillis(10), Duration.ofMillis(50)),
+                        new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50)),
                         CLIENT_RETRY,
+                        null,
                         UnregisteredMetricsGroup.createSinkWriterMetricGroup())) {
             write(w, 0, 5);
             assertThatThrownBy(() -> w.flush(false))
@@ -293,9 +295,9 @@ class StorageWriteSinkTest {
                         sink.endpoint(),
                         elsewhere,
                         10,
-                        new StorageWriteSink.Backoff(
-                                5, Duration.ofMillis(10), Duration.ofMillis(50)),
+                        new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50)),
                         CLIENT_RETRY,
+                        null,
                         UnregisteredMetricsGroup.createSinkWriterMetricGroup())) {
             w.write(1L, CONTEXT);
             assertThatThrownBy(() -> w.flush(false))
