@@ -1,7 +1,6 @@
 package com.athena.jobs.market;
 
-import com.athena.common.bigquery.BigQueryEndpoint;
-import com.athena.common.bigquery.BigQuerySink;
+import com.athena.common.bigquery.StorageWriteEndpoint;
 import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
@@ -18,6 +17,7 @@ import com.athena.common.flink.SourceFactory;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.MarketConditions;
 import com.athena.common.market.MarketSnapshot;
+import com.athena.jobs.BigQuerySinks;
 import com.athena.jobs.JobOptions;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -89,15 +89,29 @@ public final class MarketMain {
                         MarketNames.SINK_MARKET_DATA,
                         MarketJdbcSinks.marketData(timescale, jdbc, ROW_SOURCE)));
         if (config.get(CommonOptions.BIGQUERY_ENABLED)) {
-            BigQueryEndpoint bigquery = BigQueryEndpoint.from(services);
+            StorageWriteEndpoint bigquery = StorageWriteEndpoint.from(services);
             bars.add(
-                    NamedSink.of(
-                            MarketNames.SINK_INDICATOR_ANALYTICS,
-                            BigQuerySink.builder(bigquery, new MarketBarRows()).build()));
+                    BigQuerySinks.storageWrite(
+                            bigquery,
+                            new MarketBarRows(),
+                            MarketNames.SINK_INDICATORS_BIGQUERY,
+                            MarketNames.rejectedRows(MarketNames.SINK_INDICATORS_BIGQUERY),
+                            MarketNames.DLQ_BIGQUERY_INDICATORS,
+                            kafka,
+                            config.get(MarketOptions.DLQ_TOPIC),
+                            timescale,
+                            config));
             snapshots.add(
-                    NamedSink.of(
-                            MarketNames.SINK_SNAPSHOT_ANALYTICS,
-                            BigQuerySink.builder(bigquery, new MarketSnapshotRows()).build()));
+                    BigQuerySinks.storageWrite(
+                            bigquery,
+                            new MarketSnapshotRows(),
+                            MarketNames.SINK_SNAPSHOTS_BIGQUERY,
+                            MarketNames.rejectedRows(MarketNames.SINK_SNAPSHOTS_BIGQUERY),
+                            MarketNames.DLQ_BIGQUERY_MARKET_DATA,
+                            kafka,
+                            config.get(MarketOptions.DLQ_TOPIC),
+                            timescale,
+                            config));
         }
         if (config.get(CommonOptions.FIRESTORE_ENABLED)) {
             conditions.add(

@@ -36,8 +36,15 @@ public final class MarketNames {
     public static final String CONDITIONS_FILTER = "market-conditions-timeframe";
 
     public static final String SINK_MARKET_DATA = "jdbc-market-data-sink";
-    public static final String SINK_INDICATOR_ANALYTICS = "bigquery-indicators-sink";
-    public static final String SINK_SNAPSHOT_ANALYTICS = "bigquery-market-data-sink";
+
+    /**
+     * The Storage Write API sinks of {@code market_indicators} and {@code market_data}: sinks with
+     * a committer, so uids of their own (the former {@code insertAll} sinks kept no state).
+     */
+    public static final String SINK_INDICATORS_BIGQUERY = "bigquery-write-market-indicators-sink";
+
+    public static final String SINK_SNAPSHOTS_BIGQUERY = "bigquery-write-market-data-sink";
+
     public static final String SINK_CONDITIONS = "firestore-market-conditions-sink";
     public static final String SINK_DEAD_LETTERS_KAFKA = "kafka-dead-letters-sink";
     public static final String SINK_DEAD_LETTERS_JDBC = "jdbc-dead-letters-sink";
@@ -49,6 +56,11 @@ public final class MarketNames {
     public static final String DLQ_LATE = "late-trades";
     public static final String DLQ_DUPLICATE_TRADES = "duplicate-trades";
 
+    /** Rows BigQuery rejected for their content, per table. */
+    public static final String DLQ_BIGQUERY_INDICATORS = "bigquery:market_indicators";
+
+    public static final String DLQ_BIGQUERY_MARKET_DATA = "bigquery:market_data";
+
     private MarketNames() {}
 
     /**
@@ -57,5 +69,13 @@ public final class MarketNames {
      */
     public static String bars(Timeframe timeframe) {
         return "bars-" + timeframe.label();
+    }
+
+    /**
+     * The step after a BigQuery sink's commit that hands its rejected rows on, and (with a suffix
+     * naming the target) the dead-letter sinks it feeds; derived from the sink's uid.
+     */
+    public static String rejectedRows(String bigquerySinkUid) {
+        return bigquerySinkUid + "-rejected-rows";
     }
 }

@@ -1,7 +1,6 @@
 package com.athena.jobs.treasury;
 
-import com.athena.common.bigquery.BigQueryEndpoint;
-import com.athena.common.bigquery.BigQuerySink;
+import com.athena.common.bigquery.StorageWriteEndpoint;
 import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
@@ -22,6 +21,7 @@ import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.DailyCost;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryTransition;
+import com.athena.jobs.BigQuerySinks;
 import com.athena.jobs.JobOptions;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -55,13 +55,13 @@ public final class TreasuryMain {
                 config,
                 services,
                 config.get(CommonOptions.BIGQUERY_ENABLED)
-                        ? BigQueryEndpoint.from(services)
+                        ? StorageWriteEndpoint.from(services)
                         : null);
     }
 
-    /** As above, with the given BigQuery endpoint (null: no BigQuery sinks). */
+    /** As above, with the given BigQuery Storage Write endpoint (null: no BigQuery sinks). */
     static TreasuryJob build(
-            Configuration config, ServiceEnvironment services, BigQueryEndpoint bigquery)
+            Configuration config, ServiceEnvironment services, StorageWriteEndpoint bigquery)
             throws IOException {
         TreasurySettings settings = new TreasurySettings(config);
         KafkaEndpoint kafka = KafkaEndpoint.from(services);
@@ -138,13 +138,27 @@ public final class TreasuryMain {
         }
         if (bigquery != null) {
             history.add(
-                    NamedSink.of(
+                    BigQuerySinks.storageWrite(
+                            bigquery,
+                            new TreasuryRows.Snapshots(),
                             TreasuryNames.SINK_SNAPSHOTS_BIGQUERY,
-                            BigQuerySink.builder(bigquery, new TreasuryRows.Snapshots()).build()));
+                            TreasuryNames.rejectedRows(TreasuryNames.SINK_SNAPSHOTS_BIGQUERY),
+                            TreasuryNames.DLQ_BIGQUERY_SNAPSHOTS,
+                            kafka,
+                            config.get(TreasuryOptions.DLQ_TOPIC),
+                            timescale,
+                            config));
             costRows.add(
-                    NamedSink.of(
+                    BigQuerySinks.storageWrite(
+                            bigquery,
+                            new TreasuryRows.Costs(),
                             TreasuryNames.SINK_COSTS_BIGQUERY,
-                            BigQuerySink.builder(bigquery, new TreasuryRows.Costs()).build()));
+                            TreasuryNames.rejectedRows(TreasuryNames.SINK_COSTS_BIGQUERY),
+                            TreasuryNames.DLQ_BIGQUERY_COSTS,
+                            kafka,
+                            config.get(TreasuryOptions.DLQ_TOPIC),
+                            timescale,
+                            config));
         }
         TreasuryJob.Sinks sinks =
                 new TreasuryJob.Sinks(

@@ -40,8 +40,15 @@ public final class TreasuryNames {
     public static final String SINK_COSTS_FIRESTORE = "firestore-daily-costs-sink";
     public static final String SINK_LOGS_FIRESTORE = "firestore-system-logs-sink";
     public static final String SINK_TRANSITIONS_KAFKA = "kafka-transitions-sink";
-    public static final String SINK_SNAPSHOTS_BIGQUERY = "bigquery-treasury-snapshots-sink";
-    public static final String SINK_COSTS_BIGQUERY = "bigquery-cost-tracking-sink";
+
+    /**
+     * The Storage Write API sinks of {@code treasury_snapshots} and {@code cost_tracking}: sinks
+     * with a committer, so uids of their own (the former {@code insertAll} sinks kept no state).
+     */
+    public static final String SINK_SNAPSHOTS_BIGQUERY = "bigquery-write-treasury-snapshots-sink";
+
+    public static final String SINK_COSTS_BIGQUERY = "bigquery-write-cost-tracking-sink";
+
     public static final String SINK_SNAPSHOTS_TIMESCALE = "jdbc-treasury-snapshots-sink";
     public static final String SINK_COSTS_TIMESCALE = "jdbc-cost-events-sink";
     public static final String SINK_METRICS_TIMESCALE = "jdbc-agent-metrics-sink";
@@ -60,5 +67,18 @@ public final class TreasuryNames {
     /** Events whose id had been applied already. */
     public static final String DLQ_DUPLICATES = "duplicate-treasury-events";
 
+    /** Rows BigQuery rejected for their content, per table. */
+    public static final String DLQ_BIGQUERY_SNAPSHOTS = "bigquery:treasury_snapshots";
+
+    public static final String DLQ_BIGQUERY_COSTS = "bigquery:cost_tracking";
+
     private TreasuryNames() {}
+
+    /**
+     * The step after a BigQuery sink's commit that hands its rejected rows on, and (with a suffix
+     * naming the target) the dead-letter sinks it feeds; derived from the sink's uid.
+     */
+    public static String rejectedRows(String bigquerySinkUid) {
+        return bigquerySinkUid + "-rejected-rows";
+    }
 }

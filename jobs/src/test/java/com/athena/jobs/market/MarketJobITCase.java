@@ -1,6 +1,6 @@
 package com.athena.jobs.market;
 
-import com.athena.common.bigquery.BigQuerySink;
+import com.athena.common.bigquery.StorageWriteSink;
 import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
@@ -16,7 +16,7 @@ import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
 import com.athena.testing.ExpectedBars;
-import com.athena.testing.LocalBigQueryServer;
+import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
@@ -33,6 +33,7 @@ import com.google.cloud.firestore.Firestore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -40,14 +41,15 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The market job end to end on the real services: real Bitstamp trades through the Kafka broker and
  * snapshots through the Pub/Sub emulator, into PostgreSQL and TimescaleDB (rows), the Firestore
- * emulator (the market view document) and a local BigQuery endpoint that speaks the real REST wire
- * protocol (rows); bad records into the dead-letter outputs.
+ * emulator (the market view document) and the local BigQuery Storage Write API (the rows committed
+ * through Google's write client); bad records into the dead-letter outputs.
  */
 @RequiresServices({
     RealService.KAFKA,
@@ -85,7 +87,13 @@ class MarketJobITCase {
         fx.publishSnapshots(
                 pubsub, MarketFixture.SNAPSHOTS, List.copyOf(MarketFixture.BAD_SNAPSHOTS.keySet()));
 
-        try (LocalBigQueryServer bigquery = LocalBigQueryServer.start()) {
+        try (LocalBigQueryWriteServer bigquery = LocalBigQueryWriteServer.start()) {
+            bigquery.defineTablesFromDdl(
+                    "athena-local",
+                    "athena_agent",
+                    Path.of("../sql/bigquery"),
+                    MarketBarRows.TABLE,
+                    MarketSnapshotRows.TABLE);
             var bq = bigquery.endpoint("athena-local", "athena_agent");
             Configuration config = fx.config();
             config.set(MarketOptions.TIMEFRAMES, "1m,5m,1h");
@@ -108,11 +116,12 @@ class MarketJobITCase {
                                                     fx.run)),
                                     NamedSink.of(
                                             "bq-indicators",
-                                            BigQuerySink.builder(bq, new MarketBarRows()).build())),
+                                            StorageWriteSink.builder(bq, new MarketBarRows())
+                                                    .build())),
                             List.of(
                                     NamedSink.of(
                                             "bq-snapshots",
-                                            BigQuerySink.builder(bq, new MarketSnapshotRows())
+                                            StorageWriteSink.builder(bq, new MarketSnapshotRows())
                                                     .build())),
                             List.of(
                                     NamedSink.of(
@@ -146,14 +155,14 @@ class MarketJobITCase {
                 waitFor(
                         "BigQuery indicator rows",
                         () ->
-                                bigquery.rows("market_indicators").stream()
+                                bigquery.committedRows("market_indicators").stream()
                                                 .filter(r -> fx.mine(r.get("symbol")))
                                                 .count()
                                         == rows);
                 waitFor(
                         "BigQuery snapshot rows",
                         () ->
-                                bigquery.rows("market_data").size()
+                                bigquery.committedRows("market_data").size()
                                         == MarketFixture.SNAPSHOTS.size());
                 waitFor(
                         "dead letters",
@@ -195,16 +204,25 @@ class MarketJobITCase {
 
             List<MarketBar> btc1m = ExpectedBars.of(btc, Timeframe.M1);
             MarketBar last = btc1m.get(btc1m.size() - 1);
-            Map<String, Object> bqRow =
-                    bigquery.rowsById("market_indicators")
-                            .get("market_indicators:" + fx.btc + ":1m:" + last.bar.openTime);
+            List<Map<String, Object>> bqRows =
+                    bigquery.committedRows("market_indicators").stream()
+                            .filter(
+                                    r ->
+                                            fx.btc.equals(r.get("symbol"))
+                                                    && "1m".equals(r.get("timeframe"))
+                                                    && Long.valueOf(last.bar.openTime * 1000)
+                                                            .equals(r.get("timestamp")))
+                            .collect(Collectors.toList());
+            // Committed exactly once (TIMESTAMP in epoch microseconds, as the proto carries it).
+            assertThat(bqRows).hasSize(1);
+            Map<String, Object> bqRow = bqRows.get(0);
             assertThat(bqRow).containsEntry("symbol", fx.btc).containsEntry("timeframe", "1m");
             assertThat(((Number) bqRow.get("close")).doubleValue()).isEqualTo(last.bar.close);
             assertThat(((Number) bqRow.get("ema_21")).doubleValue())
                     .isEqualTo(last.indicators.ema21);
             assertThat(bqRow.get("volatility_regime"))
                     .isEqualTo(last.indicators.volatilityRegime.label());
-            assertThat(bigquery.rows("market_data"))
+            assertThat(bigquery.committedRows("market_data"))
                     .extracting(r -> ((Number) r.get("fear_greed_index")).intValue())
                     .containsExactlyInAnyOrder(45, 30, 12);
 

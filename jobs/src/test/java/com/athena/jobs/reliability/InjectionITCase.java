@@ -1,7 +1,7 @@
 package com.athena.jobs.reliability;
 
-import com.athena.common.bigquery.BigQueryEndpoint;
-import com.athena.common.bigquery.BigQuerySink;
+import com.athena.common.bigquery.StorageWriteEndpoint;
+import com.athena.common.bigquery.StorageWriteSink;
 import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
@@ -41,7 +41,7 @@ import com.athena.jobs.treasury.TreasuryOptions;
 import com.athena.jobs.treasury.TreasuryRows;
 import com.athena.jobs.treasury.TreasurySettings;
 import com.athena.testing.Feeds;
-import com.athena.testing.LocalBigQueryServer;
+import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
@@ -70,6 +70,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -94,10 +95,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * SQL injection and hostile text through every writer that stores text: the JDBC upsert sinks
  * ({@code market_data}, {@code dead_letters}, every table of {@link TreasuryJdbcSinks}) on
- * PostgreSQL and on TimescaleDB, Firestore (emulator), BigQuery (the local REST endpoint) and the
- * Kafka sinks (dead letters, transitions). Every string must come back exactly as it went in, and
- * the tables must still exist with exactly the rows written: each statement binds its values, none
- * is built from data.
+ * PostgreSQL and on TimescaleDB, Firestore (emulator), BigQuery (the local Storage Write API) and
+ * the Kafka sinks (dead letters, transitions). Every string must come back exactly as it went in,
+ * and the tables must still exist with exactly the rows written: each statement binds its values,
+ * none is built from data.
  *
  * <p>Where a validator guards a field (symbols, agent ids), the hostile record must reach the dead
  * letters verbatim instead. NUL is the one documented exception: PostgreSQL text cannot hold it, so
@@ -144,7 +145,7 @@ class InjectionITCase {
     private JdbcEndpoint postgres;
     private JdbcEndpoint timescale;
     private FirestoreEndpoint firestore;
-    private LocalBigQueryServer bigquery;
+    private LocalBigQueryWriteServer bigquery;
     private String run;
 
     @BeforeEach
@@ -163,10 +164,14 @@ class InjectionITCase {
                 SchemaMigrator.apply(c);
             }
         }
-        bigquery = LocalBigQueryServer.start();
-        bigquery.defineTable(MarketBarRows.TABLE, MarketBarRows.COLUMNS);
-        bigquery.defineTable(TreasuryRows.COSTS_TABLE, TreasuryRows.COST_COLUMNS);
-        bigquery.defineTable(TreasuryRows.SNAPSHOTS_TABLE, TreasuryRows.SNAPSHOT_COLUMNS);
+        bigquery = LocalBigQueryWriteServer.start();
+        bigquery.defineTablesFromDdl(
+                "athena-local",
+                "athena_agent",
+                Path.of("../sql/bigquery"),
+                MarketBarRows.TABLE,
+                TreasuryRows.COSTS_TABLE,
+                TreasuryRows.SNAPSHOTS_TABLE);
         run = UUID.randomUUID().toString().substring(0, 8);
     }
 
@@ -180,7 +185,7 @@ class InjectionITCase {
         String dlqTopic = "inj-dlq-" + run;
         String transitionsTopic = "inj-transitions-" + run;
         Feeds.createTopics(kafka, 1, dlqTopic, transitionsTopic);
-        BigQueryEndpoint bq = bigquery.endpoint("athena-local", "athena_agent");
+        StorageWriteEndpoint bq = bigquery.endpoint("athena-local", "athena_agent");
         // A hostile label that is also this run's key (market_data.source is VARCHAR(50)).
         String source = run + HOSTILE.get(0);
 
@@ -230,7 +235,7 @@ class InjectionITCase {
                                         timescale, CommonOptions.jdbcExecution(config), source)),
                         NamedSink.of(
                                 "bq-indicators",
-                                BigQuerySink.builder(bq, new MarketBarRows()).build())));
+                                StorageWriteSink.builder(bq, new MarketBarRows()).build())));
         Streams.attach(
                 from(env, "dead-letters", deadLetters, DeadLetter.class),
                 List.of(
@@ -297,13 +302,14 @@ class InjectionITCase {
                                         FirestoreSinkOptions.builder().build())),
                         NamedSink.of(
                                 "bq-snapshots",
-                                BigQuerySink.builder(bq, new TreasuryRows.Snapshots()).build())));
+                                StorageWriteSink.builder(bq, new TreasuryRows.Snapshots())
+                                        .build())));
         Streams.attach(
                 from(env, "costs", costs, CostRecord.class),
                 List.of(
                         NamedSink.of(
                                 "bq-costs",
-                                BigQuerySink.builder(bq, new TreasuryRows.Costs()).build())));
+                                StorageWriteSink.builder(bq, new TreasuryRows.Costs()).build())));
         env.execute("injection-sinks-it");
 
         for (JdbcEndpoint db : List.of(postgres, timescale)) {
@@ -408,14 +414,14 @@ class InjectionITCase {
             }
         }
 
-        // BigQuery: the rows as they arrived on the wire.
+        // BigQuery: the rows committed through the Storage Write API, as sent.
         assertThat(
-                        bigquery.rows(MarketBarRows.TABLE).stream()
+                        bigquery.committedRows(MarketBarRows.TABLE).stream()
                                 .map(r -> r.get("symbol"))
                                 .collect(Collectors.toList()))
                 .containsExactlyInAnyOrderElementsOf(HOSTILE);
         assertThat(
-                        bigquery.rows(TreasuryRows.COSTS_TABLE).stream()
+                        bigquery.committedRows(TreasuryRows.COSTS_TABLE).stream()
                                 .map(
                                         r ->
                                                 List.of(
@@ -429,7 +435,7 @@ class InjectionITCase {
                                 .collect(Collectors.toList()));
         // The snapshot's trigger travels inside the JSON column significant_events.
         List<String> bqTriggers = new ArrayList<>();
-        for (Map<String, Object> r : bigquery.rows(TreasuryRows.SNAPSHOTS_TABLE)) {
+        for (Map<String, Object> r : bigquery.committedRows(TreasuryRows.SNAPSHOTS_TABLE)) {
             bqTriggers.add(
                     JsonFields.MAPPER
                             .readTree((String) r.get("significant_events"))
@@ -565,7 +571,7 @@ class InjectionITCase {
         config.set(MarketOptions.TIMEFRAMES, "1m");
         TreasurySettings treasurySettings = new TreasurySettings(config);
         MarketSettings marketSettings = new MarketSettings(config);
-        BigQueryEndpoint bq = bigquery.endpoint("athena-local", "athena_agent");
+        StorageWriteEndpoint bq = bigquery.endpoint("athena-local", "athena_agent");
         String marketSource = run + HOSTILE.get(1);
 
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
@@ -598,7 +604,8 @@ class InjectionITCase {
                                 List.of(
                                         NamedSink.of(
                                                 TreasuryNames.SINK_COSTS_BIGQUERY,
-                                                BigQuerySink.builder(bq, new TreasuryRows.Costs())
+                                                StorageWriteSink.builder(
+                                                                bq, new TreasuryRows.Costs())
                                                         .build()),
                                         NamedSink.of(
                                                 TreasuryNames.SINK_COSTS_TIMESCALE,
@@ -701,7 +708,7 @@ class InjectionITCase {
 
         // BigQuery cost_tracking: the hostile cost types and models as sent.
         Map<Object, Map<String, Object>> bqCosts =
-                bigquery.rows(TreasuryRows.COSTS_TABLE).stream()
+                bigquery.committedRows(TreasuryRows.COSTS_TABLE).stream()
                         .collect(Collectors.toMap(r -> r.get("event_id"), Function.identity()));
         assertThat(bqCosts).hasSize(costTypes.size() + models.size());
         costTypes.forEach((id, h) -> assertThat(bqCosts.get(id).get("cost_type")).isEqualTo(h));

@@ -9,7 +9,7 @@ import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.sql.SchemaMigrator;
 import com.athena.testing.Feeds;
-import com.athena.testing.LocalBigQueryServer;
+import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
@@ -40,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,8 +60,8 @@ import static org.assertj.core.api.Assertions.within;
  * The treasury job end to end on the real services, wired by {@link TreasuryMain}: cost events
  * through the Pub/Sub emulator (a duplicate and a bad one among them), balance events through the
  * Kafka broker, market snapshots (a crash and its release) through Pub/Sub; out come the Firestore
- * emulator's documents, the local BigQuery endpoint's rows, TimescaleDB's rows and the Kafka
- * transitions and dead letters, all asserted. Names are unique per run.
+ * emulator's documents, the rows committed to the local BigQuery Storage Write API, TimescaleDB's
+ * rows and the Kafka transitions and dead letters, all asserted. Names are unique per run.
  *
  * <p>The agent is the seed's Scenario 3. The watermark allows 10 days of disorder, so every event
  * waits in state until a last "tick" event 30 days later, published once the job has read the rest:
@@ -193,9 +194,13 @@ class TreasuryJobITCase {
         publish(pubsub, costsTopic, costsSub, costEvents());
         publish(pubsub, snapshotsTopic, snapshotsSub, SNAPSHOTS);
 
-        try (LocalBigQueryServer bigquery = LocalBigQueryServer.start()) {
-            bigquery.defineTable(TreasuryRows.SNAPSHOTS_TABLE, TreasuryRows.SNAPSHOT_COLUMNS);
-            bigquery.defineTable(TreasuryRows.COSTS_TABLE, TreasuryRows.COST_COLUMNS);
+        try (LocalBigQueryWriteServer bigquery = LocalBigQueryWriteServer.start()) {
+            bigquery.defineTablesFromDdl(
+                    "athena-local",
+                    "athena_agent",
+                    Path.of("../sql/bigquery"),
+                    TreasuryRows.SNAPSHOTS_TABLE,
+                    TreasuryRows.COSTS_TABLE);
 
             Configuration config = CommonOptions.fromArgs(new String[0]);
             config.set(TreasuryOptions.OUT_OF_ORDERNESS, Duration.ofDays(10));
@@ -239,13 +244,13 @@ class TreasuryJobITCase {
                         "BigQuery rows",
                         () -> {
                             int history = rowsOf(bigquery, TreasuryRows.SNAPSHOTS_TABLE, s3).size();
-                            int costRows = bigquery.rows(TreasuryRows.COSTS_TABLE).size();
+                            int costRows = bigquery.committedRows(TreasuryRows.COSTS_TABLE).size();
                             LOG.info(
-                                    "BigQuery: {} history rows of {}, {} cost rows, {} requests",
+                                    "BigQuery: {} history rows of {}, {} cost rows committed, {} append requests",
                                     history,
                                     s3,
                                     costRows,
-                                    bigquery.requestCount());
+                                    bigquery.appendRequests());
                             // The tick itself waits for a watermark that never comes.
                             return history == 7 && costRows == 9;
                         });
@@ -338,7 +343,7 @@ class TreasuryJobITCase {
                         "survival_mode_deactivated:false");
     }
 
-    private void assertBigQuery(LocalBigQueryServer bigquery) throws Exception {
+    private void assertBigQuery(LocalBigQueryWriteServer bigquery) throws Exception {
         List<Map<String, Object>> history = rowsOf(bigquery, TreasuryRows.SNAPSHOTS_TABLE, s3);
         List<String> closes = new ArrayList<>();
         for (Map<String, Object> row : history) {
@@ -360,7 +365,7 @@ class TreasuryJobITCase {
                         "2024-01-15 26.50 cautious false",
                         "2024-01-16 22.65 cautious false",
                         "2024-01-17 19.55 desperate true");
-        List<Map<String, Object>> costs = bigquery.rows(TreasuryRows.COSTS_TABLE);
+        List<Map<String, Object>> costs = bigquery.committedRows(TreasuryRows.COSTS_TABLE);
         Map<String, Object> priced =
                 costs.stream()
                         .filter(r -> "saver-llm".equals(r.get("event_id")))
@@ -480,8 +485,8 @@ class TreasuryJobITCase {
     }
 
     private static List<Map<String, Object>> rowsOf(
-            LocalBigQueryServer bigquery, String table, String agent) {
-        return bigquery.rows(table).stream()
+            LocalBigQueryWriteServer bigquery, String table, String agent) {
+        return bigquery.committedRows(table).stream()
                 .filter(r -> agent.equals(r.get("agent_id")))
                 .collect(Collectors.toList());
     }

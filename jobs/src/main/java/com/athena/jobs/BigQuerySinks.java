@@ -1,0 +1,57 @@
+package com.athena.jobs;
+
+import com.athena.common.bigquery.BigQueryRowMapper;
+import com.athena.common.bigquery.StorageWriteEndpoint;
+import com.athena.common.bigquery.StorageWriteSink;
+import com.athena.common.config.CommonOptions;
+import com.athena.common.connectors.JdbcEndpoint;
+import com.athena.common.connectors.JdbcSinks;
+import com.athena.common.connectors.KafkaEndpoint;
+import com.athena.common.connectors.KafkaSinks;
+import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.NamedSink;
+
+import org.apache.flink.configuration.Configuration;
+
+import java.util.List;
+
+/**
+ * The BigQuery sinks both jobs build the same way: a table's Storage Write sink (exactly once),
+ * whose rows rejected for their content go to the job's dead-letter outputs (Kafka and TimescaleDB)
+ * once their checkpoint's commit is done.
+ */
+public final class BigQuerySinks {
+    private BigQuerySinks() {}
+
+    /**
+     * @param uid the sink's uid
+     * @param rejectedUid the uid of the step after the commit that hands rejected rows on; its
+     *     dead-letter sinks take it with {@code -kafka} and {@code -jdbc} appended
+     * @param deadLetterSource the {@code source} of the rejected rows' dead letters
+     * @param dlqTopic the job's Kafka dead-letter topic
+     */
+    public static <T> NamedSink<T> storageWrite(
+            StorageWriteEndpoint endpoint,
+            BigQueryRowMapper<T> mapper,
+            String uid,
+            String rejectedUid,
+            String deadLetterSource,
+            KafkaEndpoint kafka,
+            String dlqTopic,
+            JdbcEndpoint timescale,
+            Configuration config) {
+        List<NamedSink<DeadLetter>> deadLetters =
+                List.of(
+                        NamedSink.of(
+                                rejectedUid + "-kafka", KafkaSinks.deadLetters(kafka, dlqTopic)),
+                        NamedSink.of(
+                                rejectedUid + "-jdbc",
+                                JdbcSinks.deadLetters(
+                                        timescale, CommonOptions.jdbcExecution(config))));
+        return NamedSink.of(
+                uid,
+                StorageWriteSink.builder(endpoint, mapper)
+                        .deadLetters(deadLetterSource, rejectedUid, deadLetters)
+                        .build());
+    }
+}
