@@ -11,6 +11,7 @@ import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.NamedSink;
 
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 
 import java.util.List;
@@ -25,8 +26,8 @@ public final class BigQuerySinks {
 
     /**
      * @param uid the sink's uid
-     * @param rejectedUid the uid of the step after the commit that hands rejected rows on; its
-     *     dead-letter sinks take it with {@code -kafka} and {@code -jdbc} appended
+     * @param rejectedUid the uid of the step after the commit that hands rejected rows on; the sink
+     *     writing them to Kafka and TimescaleDB takes it with {@code -sink} appended
      * @param deadLetterSource the {@code source} of the rejected rows' dead letters
      * @param dlqTopic the job's Kafka dead-letter topic
      */
@@ -40,14 +41,10 @@ public final class BigQuerySinks {
             String dlqTopic,
             JdbcEndpoint timescale,
             Configuration config) {
-        List<NamedSink<DeadLetter>> deadLetters =
+        List<Sink<DeadLetter>> deadLetters =
                 List.of(
-                        NamedSink.of(
-                                rejectedUid + "-kafka", KafkaSinks.deadLetters(kafka, dlqTopic)),
-                        NamedSink.of(
-                                rejectedUid + "-jdbc",
-                                JdbcSinks.deadLetters(
-                                        timescale, CommonOptions.jdbcExecution(config))));
+                        KafkaSinks.deadLetters(kafka, dlqTopic),
+                        JdbcSinks.deadLetters(timescale, CommonOptions.jdbcExecution(config)));
         return NamedSink.of(
                 uid,
                 StorageWriteSink.builder(endpoint, mapper)

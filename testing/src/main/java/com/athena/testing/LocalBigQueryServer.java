@@ -48,8 +48,12 @@ import java.util.zip.GZIPInputStream;
  * TableDataInsertAllResponse} and Google JSON error bodies, de-duplication by {@code insertId}
  * (exact and forever here, best effort for about a minute in BigQuery), and, for tables declared
  * with {@link #defineTable}, {@code invalid} for unknown columns with the other rows of the request
- * {@code stopped} (unless {@code skipInvalidRows}), and 404 for undeclared tables. What it does not
- * do: types, required columns, quotas, partitions, queries.
+ * {@code stopped} (unless {@code skipInvalidRows}), and 404 for undeclared tables. It also records
+ * {@code datasets.insert} ({@code POST .../projects/{p}/datasets}) and {@code tables.insert}
+ * ({@code POST .../datasets/{d}/tables}: schema, time partitioning, clustering, view query) and
+ * answers them as BigQuery does: 409 {@code duplicate} for a dataset or table that exists, 404
+ * {@code notFound} for a table in a dataset that does not; {@code tables.get} answers the resource
+ * or 404. What it does not do: types, required columns, quotas, partitions, queries.
  *
  * <p>Failures can be injected for the next requests: an HTTP error status ({@link
  * #failNextRequests}), or per-row {@code insertErrors} ({@link #failNextRequestsWithRowErrors}).
@@ -60,6 +64,13 @@ public final class LocalBigQueryServer implements AutoCloseable {
     private static final Pattern INSERT_ALL =
             Pattern.compile(
                     "^/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)/insertAll$");
+
+    private static final Pattern DATASETS =
+            Pattern.compile("^/bigquery/v2/projects/([^/]+)/datasets/?$");
+    private static final Pattern TABLES =
+            Pattern.compile("^/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/?$");
+    private static final Pattern TABLE =
+            Pattern.compile("^/bigquery/v2/projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)$");
 
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
@@ -74,6 +85,12 @@ public final class LocalBigQueryServer implements AutoCloseable {
     private final List<RecordedRequest> requests = new ArrayList<>();
     private final Deque<Failure> failures = new ArrayDeque<>();
     private int anonymousRows;
+
+    /** Datasets created through {@code datasets.insert}: {@code project:dataset}. */
+    private final Set<String> datasets = new LinkedHashSet<>();
+
+    /** Tables and views created through {@code tables.insert}: {@code project:dataset.table}. */
+    private final Map<String, JsonNode> createdTables = new LinkedHashMap<>();
 
     private LocalBigQueryServer(HttpServer http, ExecutorService executor) {
         this.http = http;
@@ -156,6 +173,19 @@ public final class LocalBigQueryServer implements AutoCloseable {
         return arrivals.getOrDefault(table, 0);
     }
 
+    /** The datasets created, as {@code project:dataset}. */
+    public synchronized Set<String> datasets() {
+        return new LinkedHashSet<>(datasets);
+    }
+
+    /**
+     * The tables and views created, by {@code project:dataset.table}: the resource as the client
+     * sent it ({@code schema}, {@code timePartitioning}, {@code clustering}, {@code view}).
+     */
+    public synchronized Map<String, JsonNode> createdTables() {
+        return new LinkedHashMap<>(createdTables);
+    }
+
     /** The HTTP requests received, failed ones included. */
     public synchronized int requestCount() {
         return requests.size();
@@ -173,6 +203,8 @@ public final class LocalBigQueryServer implements AutoCloseable {
         requests.clear();
         failures.clear();
         anonymousRows = 0;
+        datasets.clear();
+        createdTables.clear();
     }
 
     @Override
@@ -218,6 +250,22 @@ public final class LocalBigQueryServer implements AutoCloseable {
 
     private synchronized Response respond(RecordedRequest request, String path) throws IOException {
         requests.add(request);
+        Matcher datasetsPath = DATASETS.matcher(path);
+        if (datasetsPath.matches() && request.method.equals("POST")) {
+            return insertDataset(datasetsPath.group(1), request);
+        }
+        Matcher tablesPath = TABLES.matcher(path);
+        if (tablesPath.matches() && request.method.equals("POST")) {
+            return insertTable(tablesPath.group(1), tablesPath.group(2), request);
+        }
+        Matcher tablePath = TABLE.matcher(path);
+        if (tablePath.matches() && request.method.equals("GET")) {
+            String id = tablePath.group(1) + ":" + tablePath.group(2) + "." + tablePath.group(3);
+            JsonNode table = createdTables.get(id);
+            return table == null
+                    ? error(404, "Not found: Table " + id)
+                    : new Response(200, JSON.writeValueAsString(table));
+        }
         Matcher m = INSERT_ALL.matcher(path);
         if (!m.matches() || !request.method.equals("POST")) {
             return error(404, "Not found: " + request.method + " " + path);
@@ -316,6 +364,42 @@ public final class LocalBigQueryServer implements AutoCloseable {
         return new Response(200, JSON.writeValueAsString(response));
     }
 
+    private Response insertDataset(String project, RecordedRequest request) throws IOException {
+        ObjectNode body = (ObjectNode) JSON.readTree(request.body);
+        String dataset = body.path("datasetReference").path("datasetId").asText("");
+        if (dataset.isEmpty()) {
+            return error(400, "Dataset reference is missing");
+        }
+        String id = project + ":" + dataset;
+        if (!datasets.add(id)) {
+            return error(409, "Already Exists: Dataset " + id);
+        }
+        body.put("kind", "bigquery#dataset");
+        body.put("id", id);
+        return new Response(200, JSON.writeValueAsString(body));
+    }
+
+    private Response insertTable(String project, String dataset, RecordedRequest request)
+            throws IOException {
+        if (!datasets.contains(project + ":" + dataset)) {
+            return error(404, "Not found: Dataset " + project + ":" + dataset);
+        }
+        ObjectNode body = (ObjectNode) JSON.readTree(request.body);
+        String table = body.path("tableReference").path("tableId").asText("");
+        if (table.isEmpty()) {
+            return error(400, "Table reference is missing");
+        }
+        String id = project + ":" + dataset + "." + table;
+        if (createdTables.containsKey(id)) {
+            return error(409, "Already Exists: Table " + id);
+        }
+        body.put("kind", "bigquery#table");
+        body.put("id", id);
+        body.put("type", body.has("view") ? "VIEW" : "TABLE");
+        createdTables.put(id, body);
+        return new Response(200, JSON.writeValueAsString(body));
+    }
+
     private void store(String table, String insertId, Map<String, Object> row) {
         arrivals.merge(table, 1, Integer::sum);
         // Rows without an insert id are never de-duplicated, as in BigQuery.
@@ -338,6 +422,10 @@ public final class LocalBigQueryServer implements AutoCloseable {
             case 404:
                 reason = "notFound";
                 grpcStatus = "NOT_FOUND";
+                break;
+            case 409:
+                reason = "duplicate";
+                grpcStatus = "ALREADY_EXISTS";
                 break;
             case 429:
                 reason = "rateLimitExceeded";

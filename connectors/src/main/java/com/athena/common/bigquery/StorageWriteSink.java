@@ -3,8 +3,7 @@ package com.athena.common.bigquery;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.RetryPolicy;
 import com.athena.common.deadletter.DeadLetter;
-import com.athena.common.flink.NamedSink;
-import com.athena.common.flink.Streams;
+import com.athena.common.flink.FanOutSink;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Committer;
@@ -114,9 +113,9 @@ public final class StorageWriteSink<T>
     private static final class DeadLetterRoute {
         final String source;
         final String uid;
-        final List<NamedSink<DeadLetter>> sinks;
+        final List<Sink<DeadLetter>> sinks;
 
-        DeadLetterRoute(String source, String uid, List<NamedSink<DeadLetter>> sinks) {
+        DeadLetterRoute(String source, String uid, List<Sink<DeadLetter>> sinks) {
             this.source = Objects.requireNonNull(source, "source");
             this.uid = Objects.requireNonNull(uid, "uid");
             this.sinks = List.copyOf(sinks);
@@ -197,7 +196,10 @@ public final class StorageWriteSink<T>
                         .returns(TypeInformation.of(DeadLetter.class))
                         .uid(route.uid)
                         .name(route.uid);
-        Streams.attach(rejected, route.sinks);
+        // One nested sink: Flink's translator cannot expand two in a post-commit topology.
+        rejected.sinkTo(new FanOutSink<>(route.sinks))
+                .uid(route.uid + "-sink")
+                .name(route.uid + "-sink");
     }
 
     @Override
@@ -277,11 +279,10 @@ public final class StorageWriteSink<T>
         /**
          * Rows rejected for their content become dead letters of {@code source} (their origin: the
          * row's insert id; their reason: BigQuery's) and go, after their checkpoint's commit,
-         * through a step of uid {@code uid} to {@code sinks}, the job's dead-letter sinks (their
-         * uids must be unique in the job).
+         * through a step of uid {@code uid} to {@code sinks}, the job's (at-least-once) dead-letter
+         * sinks, written through one {@link FanOutSink} of uid {@code uid + "-sink"}.
          */
-        public Builder<T> deadLetters(
-                String source, String uid, List<NamedSink<DeadLetter>> sinks) {
+        public Builder<T> deadLetters(String source, String uid, List<Sink<DeadLetter>> sinks) {
             this.deadLetterRoute = new DeadLetterRoute(source, uid, sinks);
             return this;
         }

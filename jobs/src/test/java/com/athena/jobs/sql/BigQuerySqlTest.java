@@ -1,5 +1,6 @@
 package com.athena.jobs.sql;
 
+import com.athena.common.bigquery.BigQueryDdl;
 import com.athena.jobs.market.MarketBarRows;
 import com.athena.jobs.market.MarketSnapshotRows;
 import com.athena.jobs.sql.BigQuerySchema.Relation;
@@ -14,6 +15,7 @@ import com.google.zetasql.resolvedast.ResolvedNodes.ResolvedCreateTableStmt;
 import com.google.zetasql.resolvedast.ResolvedNodes.ResolvedCreateViewStmt;
 import com.google.zetasql.resolvedast.ResolvedNodes.ResolvedExpr;
 import com.google.zetasql.resolvedast.ResolvedNodes.ResolvedFunctionCall;
+import com.google.zetasql.resolvedast.ResolvedNodes.ResolvedStatement;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -225,6 +227,31 @@ class BigQuerySqlTest {
         // BigQuery's dialect, not PostgreSQL's: a cast with :: does not parse.
         String postgresCast = memoryPatterns.replace("AVG(importance)", "AVG(importance::FLOAT64)");
         assertThatThrownBy(() -> schema.analyze(postgresCast)).isInstanceOf(SqlException.class);
+    }
+
+    @Test
+    void theViewQueriesSetupSendsResolveToTheFilesViews() {
+        // setup sends tables.insert with only the query after AS (BigQueryDdl#viewQuery): the same
+        // text, put back into its CREATE statement, must resolve to the same columns.
+        for (Relation view : schema.relations().values()) {
+            if (!view.isView()) {
+                continue;
+            }
+            String query = BigQueryDdl.parse(view.sql()).viewQuery();
+            ResolvedStatement resolved =
+                    schema.analyze(
+                            "CREATE OR REPLACE VIEW "
+                                    + BigQuerySchema.DATASET
+                                    + "."
+                                    + view.name()
+                                    + "_as_sent AS "
+                                    + query);
+            assertThat(
+                            ((ResolvedCreateViewStmt) resolved)
+                                    .getOutputColumnList().stream().map(c -> c.getName()).toList())
+                    .as(view.name())
+                    .isEqualTo(view.columnNames());
+        }
     }
 
     @Test

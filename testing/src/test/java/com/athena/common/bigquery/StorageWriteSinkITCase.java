@@ -1,13 +1,13 @@
 package com.athena.common.bigquery;
 
 import com.athena.common.deadletter.DeadLetter;
-import com.athena.common.flink.NamedSink;
 import com.athena.testing.CollectSink;
 import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -69,7 +69,7 @@ class StorageWriteSinkITCase {
             boolean failOnce,
             BigQueryRowMapper<Long> mapper,
             int restarts,
-            List<NamedSink<DeadLetter>> deadLetters)
+            List<Sink<DeadLetter>> deadLetters)
             throws Exception {
         Configuration config = new Configuration();
         config.setString("restart-strategy.type", "fixed-delay");
@@ -88,7 +88,7 @@ class StorageWriteSinkITCase {
     }
 
     private StorageWriteSink<Long> sink(
-            BigQueryRowMapper<Long> mapper, List<NamedSink<DeadLetter>> deadLetters) {
+            BigQueryRowMapper<Long> mapper, List<Sink<DeadLetter>> deadLetters) {
         StorageWriteSink.Builder<Long> builder =
                 StorageWriteSink.builder(server.endpoint(PROJECT, DATASET), mapper)
                         .maxBatchRows(50)
@@ -145,7 +145,7 @@ class StorageWriteSinkITCase {
                 true,
                 new PoisonRows(Set.of(7L, 1501L), Set.of(2222L)),
                 1,
-                List.of(NamedSink.of("dead-letters", new CollectSink<>(name))));
+                List.of(new CollectSink<>(name)));
         assertThat(FailOnce.FAILED).isTrue();
 
         List<String> expected = new ArrayList<>(expectedIds());

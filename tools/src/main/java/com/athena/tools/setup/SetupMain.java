@@ -1,25 +1,41 @@
 package com.athena.tools.setup;
 
+import com.athena.common.bigquery.BigQueryDdl;
+import com.athena.common.bigquery.BigQueryEndpoint;
+import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.sql.SchemaMigrator;
 
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.bigquery.BigQueryException;
+import com.google.cloud.bigquery.DatasetInfo;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Creates what the jobs expect to exist, idempotently: the Kafka topics, the Pub/Sub topics and
- * subscriptions, and the schema of {@code sql/timescaledb} on TimescaleDB and PostgreSQL.
+ * subscriptions, the schema of {@code sql/timescaledb} on TimescaleDB and PostgreSQL, and the
+ * BigQuery dataset with the tables and views of {@code sql/bigquery} when the services env names a
+ * project ({@code BIGQUERY_PROJECT_ID}, and {@code BIGQUERY_DATASET}; not with {@code
+ * --sinks.bigquery.enabled false}).
  */
 public final class SetupMain {
     private static final Logger LOG = LoggerFactory.getLogger(SetupMain.class);
@@ -48,6 +64,15 @@ public final class SetupMain {
 
     public static void main(String[] args) throws Exception {
         ServiceEnvironment services = ServiceEnvironment.load();
+        // BigQuery is only set up where one is named: the local services have none.
+        if (CommonOptions.fromArgs(args).get(CommonOptions.BIGQUERY_ENABLED)
+                && services.get(BigQueryEndpoint.PROJECT_ID_KEY).isPresent()) {
+            createBigQuery(BigQueryEndpoint.from(services), locateBigQueryDirectory());
+        } else {
+            LOG.info(
+                    "BigQuery not set up: {} is not set (or --sinks.bigquery.enabled false)",
+                    BigQueryEndpoint.PROJECT_ID_KEY);
+        }
         createKafkaTopics(KafkaEndpoint.from(services));
         try (PubSubEndpoint.Clients clients = PubSubEndpoint.from(services).clients()) {
             for (List<String> pair : PUBSUB_SUBSCRIPTIONS) {
@@ -60,6 +85,99 @@ public final class SetupMain {
                 int statements = SchemaMigrator.apply(c);
                 LOG.info("Schema applied to {}: {} statements", endpoint, statements);
             }
+        }
+    }
+
+    /**
+     * Creates the dataset and every table and view of {@code directory} ({@code sql/bigquery})
+     * through Google's client ({@code datasets.insert}, {@code tables.insert}): tables first, then
+     * views in file order after the views they read. What exists already (409) is left as it is: a
+     * changed file needs a migration of its own, not a silent replace.
+     *
+     * @return what was created (dataset, tables and views), in order
+     */
+    public static List<String> createBigQuery(BigQueryEndpoint endpoint, Path directory)
+            throws IOException {
+        BigQuery bigquery = endpoint.open();
+        List<String> created = new ArrayList<>();
+        DatasetInfo dataset =
+                DatasetInfo.newBuilder(endpoint.projectId(), endpoint.datasetId()).build();
+        if (createUnlessExists(() -> bigquery.create(dataset), "dataset " + endpoint)) {
+            created.add(endpoint.datasetId());
+        }
+        for (BigQueryDdl ddl : readBigQueryDirectory(directory)) {
+            String what = ddl + " in " + endpoint;
+            if (createUnlessExists(
+                    () ->
+                            bigquery.create(
+                                    ddl.tableInfo(endpoint.projectId(), endpoint.datasetId())),
+                    what)) {
+                created.add(ddl.name());
+            }
+        }
+        return created;
+    }
+
+    /** The files of {@code sql/bigquery}: tables, then views in the order they read each other. */
+    public static List<BigQueryDdl> readBigQueryDirectory(Path directory) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            files = walk.filter(p -> p.toString().endsWith(".sql")).sorted().toList();
+        }
+        List<BigQueryDdl> tables = new ArrayList<>();
+        List<BigQueryDdl> views = new ArrayList<>();
+        for (Path file : files) {
+            BigQueryDdl ddl = BigQueryDdl.parse(Files.readString(file, StandardCharsets.UTF_8));
+            (ddl.isView() ? views : tables).add(ddl);
+        }
+        // A view over another view must come after it.
+        List<BigQueryDdl> ordered = new ArrayList<>(tables);
+        while (!views.isEmpty()) {
+            BigQueryDdl next = views.get(0);
+            for (BigQueryDdl v : views) {
+                boolean readsPending =
+                        views.stream()
+                                .anyMatch(
+                                        o ->
+                                                o != v
+                                                        && v.viewQuery()
+                                                                .contains(
+                                                                        BigQueryDdl.FILE_DATASET
+                                                                                + "."
+                                                                                + o.name()));
+                if (!readsPending) {
+                    next = v;
+                    break;
+                }
+            }
+            ordered.add(next);
+            views.remove(next);
+        }
+        return ordered;
+    }
+
+    /** {@code sql/bigquery} from the working directory or one of its parents. */
+    static Path locateBigQueryDirectory() {
+        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve("sql/bigquery");
+            if (Files.isDirectory(candidate)) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("No sql/bigquery above " + Paths.get("").toAbsolutePath());
+    }
+
+    private static boolean createUnlessExists(Runnable create, String what) {
+        try {
+            create.run();
+            LOG.info("Created BigQuery {}", what);
+            return true;
+        } catch (BigQueryException e) {
+            if (e.getCode() == 409) {
+                LOG.info("BigQuery {} exists already", what);
+                return false;
+            }
+            throw e;
         }
     }
 
