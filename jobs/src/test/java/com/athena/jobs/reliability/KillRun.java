@@ -89,8 +89,9 @@ record KillRun(String id) {
                 marketSnapshotsSubscription(),
                 "--pubsub.pull-timeout",
                 "5s",
+                // BigQuery on: the Storage Write sinks write to KillBigQuery's local server.
                 "--sinks.bigquery.enabled",
-                "false",
+                "true",
                 "--sinks.firestore.enabled",
                 "true");
     }
@@ -119,8 +120,9 @@ record KillRun(String id) {
                 "2s",
                 "--pubsub.pull-timeout",
                 "5s",
+                // BigQuery on: the Storage Write sinks write to KillBigQuery's local server.
                 "--sinks.bigquery.enabled",
-                "false",
+                "true",
                 "--sinks.firestore.enabled",
                 "true");
     }

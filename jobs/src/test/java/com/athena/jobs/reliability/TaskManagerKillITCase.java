@@ -130,6 +130,7 @@ class TaskManagerKillITCase {
 
     private TreasuryReference reference;
     private KillOutputs outputs;
+    private KillBigQuery bigquery;
     private Path jar;
     private Map<String, String> cliEnv;
 
@@ -182,7 +183,11 @@ class TaskManagerKillITCase {
                 ExpectedDocs expected = outputs.awaitComplete();
                 Recovery recovery = new Recovery(backAt, runningAt, System.currentTimeMillis());
                 Observed observed = observe(kill);
-                List<Comparison> comparisons = outputs.compareWithTheRunWithoutTheFault(expected);
+                List<Comparison> comparisons =
+                        new ArrayList<>(outputs.compareWithTheRunWithoutTheFault(expected));
+                comparisons.addAll(
+                        bigquery.compareWithTheRunWithoutTheFault(
+                                run.symbol(), trades, TIMEFRAMES, reference));
                 report(kill, recovery, observed, comparisons);
 
                 assertRestoredFromCheckpoints(kill, observed);
@@ -220,8 +225,10 @@ class TaskManagerKillITCase {
         Feeds.createTopics(kafka, 1, run.kafkaTopics());
         jar = Files.createTempDirectory("athena-kill").resolve("athena-jobs.jar");
         Commands.copyJobJar(jar);
-        // The jobs write their tables to TimescaleDB, as target/services.env names it.
-        cliEnv = Map.of();
+        // The jobs write their tables to TimescaleDB, as target/services.env names it, and
+        // BigQuery's to the local Storage Write API.
+        bigquery = KillBigQuery.start();
+        cliEnv = bigquery.cliEnv();
     }
 
     /** The run's subscriptions; the publisher of the cost events. */
@@ -513,6 +520,7 @@ class TaskManagerKillITCase {
         }
         Files.deleteIfExists(jar);
         Files.deleteIfExists(jar.getParent());
+        bigquery.close();
     }
 
     private static long metric(String job, String name) throws Exception {

@@ -162,6 +162,20 @@ final class TreasuryReference {
         return rows;
     }
 
+    /** The history snapshots the graph emitted for the run's agents (BigQuery appends each). */
+    List<TreasurySnapshot> historySnapshots() {
+        return rows("history", TreasurySnapshot.class, x -> x.agentId);
+    }
+
+    /** The cost records the graph emitted for the run's agents (BigQuery appends each). */
+    List<CostRecord> costRecords() {
+        return rows("costs", CostRecord.class, x -> x.agentId);
+    }
+
+    List<String> agents() {
+        return agents;
+    }
+
     /** The rows as the upserts leave them: the last row of each key wins. */
     Map<String, List<Object>> snapshotRows() {
         Map<String, List<Object>> rows = new TreeMap<>();
