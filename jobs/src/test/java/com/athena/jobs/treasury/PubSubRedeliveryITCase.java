@@ -1,5 +1,6 @@
 package com.athena.jobs.treasury;
 
+import com.athena.common.bigquery.StorageWriteSink;
 import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
@@ -7,10 +8,15 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.connectors.RawRecord;
+import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
+import com.athena.common.json.JsonFields;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.common.treasury.CostRecord;
+import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.testing.Feeds;
+import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;
@@ -31,6 +37,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.test.junit5.InjectMiniCluster;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -38,6 +45,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -45,11 +54,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,9 +97,25 @@ class PubSubRedeliveryITCase {
     private final String costsTopic = "it-redeliver-costs-" + run;
     private final String costsSub = "it-redeliver-costs-sub-" + run;
 
+    /** BigQuery on: the Storage Write sinks of treasury_snapshots and cost_tracking. */
+    private LocalBigQueryWriteServer bigquery;
+
     @Test
     void redeliveredCostsCountOnce(
             @InjectMiniCluster MiniCluster cluster, @TempDir Path checkpoints) throws Exception {
+        try (LocalBigQueryWriteServer server = LocalBigQueryWriteServer.start()) {
+            server.defineTablesFromDdl(
+                    "athena-local",
+                    "athena_agent",
+                    Path.of("../sql/bigquery"),
+                    TreasuryRows.SNAPSHOTS_TABLE,
+                    TreasuryRows.COSTS_TABLE);
+            bigquery = server;
+            run(cluster, checkpoints);
+        }
+    }
+
+    private void run(MiniCluster cluster, Path checkpoints) throws Exception {
         ServiceEnvironment services = ServiceEnvironment.load();
         KafkaEndpoint kafka = KafkaEndpoint.from(services);
         PubSubEndpoint pubsub = PubSubEndpoint.from(services);
@@ -194,6 +221,13 @@ class PubSubRedeliveryITCase {
                     () ->
                             TreasuryTables.dayCloses(postgres, agents).size() == 2 * AGENTS
                                     && costCount(postgres) >= expectedCosts.size());
+            // BigQuery rows become visible when a checkpoint completes: take one.
+            MiniClusters.checkpoint(cluster, second.getJobID(), Duration.ofMinutes(2));
+            waitFor(
+                    "every cost row and both day closes of every agent committed to BigQuery",
+                    () ->
+                            bigQueryCosts().size() >= expectedCosts.size()
+                                    && bigQueryDayCloses().size() >= 2 * AGENTS);
             redelivered = read(second.getJobID()) - 1;
             refused =
                     MiniClusters.counter(
@@ -208,6 +242,17 @@ class PubSubRedeliveryITCase {
         Map<String, Double> stored = TreasuryTables.costs(postgres, agents);
         Map<String, BigDecimal> closes = TreasuryTables.dayCloses(postgres, agents);
         long lost = expectedCosts.keySet().stream().filter(id -> !stored.containsKey(id)).count();
+        // BigQuery appends: each cost and each day close must be committed exactly once.
+        List<String> bqCosts = bigQueryCosts();
+        List<String> bqCloses = bigQueryDayCloses();
+        long bqLost =
+                expectedCosts.keySet().stream().filter(id -> !bqCosts.contains(id)).count()
+                        + expectedCloses.keySet().stream()
+                                .filter(k -> !bqCloses.contains(k))
+                                .count();
+        long bqDuplicates =
+                (bqCosts.size() - new HashSet<>(bqCosts).size())
+                        + (bqCloses.size() - new HashSet<>(bqCloses).size());
         long wrong =
                 expectedCloses.entrySet().stream()
                         .filter(
@@ -228,16 +273,56 @@ class PubSubRedeliveryITCase {
                                         + " refused as already applied",
                                 secondHalf.size(), redelivered, refused),
                         0,
-                        lost + wrong,
-                        Math.max(0, stored.size() - expectedCosts.size()),
+                        lost + wrong + bqLost,
+                        Math.max(0, stored.size() - expectedCosts.size()) + bqDuplicates,
                         "Day-close balances of every agent compared to the cent with the sums of"
-                                + " their costs; `cost_events` holds each cost once."));
+                                + " their costs; `cost_events` holds each cost once. BigQuery"
+                                + " (Storage Write sink, local write server): "
+                                + bqCosts.size()
+                                + " `cost_tracking` rows and "
+                                + bqCloses.size()
+                                + " day-close `treasury_snapshots` rows committed, "
+                                + bqLost
+                                + " lost, "
+                                + bqDuplicates
+                                + " doubled."));
 
         assertThat(redelivered)
                 .as("messages redelivered to run 2")
                 .isGreaterThanOrEqualTo(secondHalf.size());
         assertThat(stored).isEqualTo(expectedCosts);
         assertThat(closes).isEqualTo(expectedCloses);
+        assertThat(bqCosts).containsExactlyInAnyOrderElementsOf(expectedCosts.keySet());
+        assertThat(bqCloses).containsExactlyInAnyOrderElementsOf(expectedCloses.keySet());
+    }
+
+    /** The event ids of the run's committed {@code cost_tracking} rows, repeats kept. */
+    private List<String> bigQueryCosts() {
+        String prefix = "it-redeliver-" + run + "-a";
+        return bigquery.committedRows(TreasuryRows.COSTS_TABLE).stream()
+                .filter(r -> String.valueOf(r.get("agent_id")).startsWith(prefix))
+                .map(r -> (String) r.get("event_id"))
+                .collect(Collectors.toList());
+    }
+
+    /** "agent day" of the run's committed day-close {@code treasury_snapshots} rows. */
+    private List<String> bigQueryDayCloses() {
+        String prefix = "it-redeliver-" + run + "-a";
+        List<String> closes = new ArrayList<>();
+        for (Map<String, Object> r : bigquery.committedRows(TreasuryRows.SNAPSHOTS_TABLE)) {
+            if (!String.valueOf(r.get("agent_id")).startsWith(prefix)) {
+                continue;
+            }
+            try {
+                JsonNode events = JsonFields.MAPPER.readTree((String) r.get("significant_events"));
+                if (events.path("snapshot_type").asText().equals("day_close")) {
+                    closes.add(r.get("agent_id") + " " + events.path("day").asText());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return closes;
     }
 
     private JobClient start(
@@ -269,7 +354,8 @@ class PubSubRedeliveryITCase {
                                 // redelivery, nothing else may move the treasury clock.
                                 null,
                                 null),
-                        TreasuryTables.sinks(postgres, config, kafka, dlqTopic, List.of()),
+                        withBigQuery(
+                                TreasuryTables.sinks(postgres, config, kafka, dlqTopic, List.of())),
                         settings);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(MiniClusters.PARALLELISM);
@@ -282,6 +368,30 @@ class PubSubRedeliveryITCase {
             graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(restoreFrom, false));
         }
         return env.executeAsync(graph);
+    }
+
+    /** The sinks with BigQuery's two Storage Write sinks added, as TreasuryMain wires them. */
+    private TreasuryJob.Sinks withBigQuery(TreasuryJob.Sinks base) {
+        var endpoint = bigquery.endpoint("athena-local", "athena_agent");
+        List<NamedSink<TreasurySnapshot>> history = new ArrayList<>(base.history());
+        history.add(
+                NamedSink.of(
+                        TreasuryNames.SINK_SNAPSHOTS_BIGQUERY,
+                        StorageWriteSink.builder(endpoint, new TreasuryRows.Snapshots()).build()));
+        List<NamedSink<CostRecord>> costs = new ArrayList<>(base.costs());
+        costs.add(
+                NamedSink.of(
+                        TreasuryNames.SINK_COSTS_BIGQUERY,
+                        StorageWriteSink.builder(endpoint, new TreasuryRows.Costs()).build()));
+        return new TreasuryJob.Sinks(
+                base.treasury(),
+                history,
+                base.dayCloses(),
+                base.transitions(),
+                costs,
+                base.dailyCosts(),
+                base.metrics(),
+                base.deadLetters());
     }
 
     private long costCount(JdbcEndpoint postgres) {
