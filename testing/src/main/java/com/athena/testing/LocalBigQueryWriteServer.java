@@ -1,7 +1,9 @@
 package com.athena.testing;
 
+import com.athena.common.bigquery.BigQueryDdl;
 import com.athena.common.bigquery.StorageWriteEndpoint;
 
+import com.google.cloud.bigquery.Field;
 import com.google.cloud.bigquery.storage.v1.AppendRowsRequest;
 import com.google.cloud.bigquery.storage.v1.AppendRowsResponse;
 import com.google.cloud.bigquery.storage.v1.BatchCommitWriteStreamsRequest;
@@ -94,10 +96,6 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
             Pattern.compile("^projects/([^/]+)/datasets/([^/]+)/tables/([^/]+)$");
     private static final Pattern STREAM_PATH =
             Pattern.compile("^(projects/[^/]+/datasets/[^/]+/tables/[^/]+)/streams/([^/]+)$");
-    private static final Pattern CREATE_TABLE =
-            Pattern.compile(
-                    "CREATE\\s+TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:[\\w-]+\\.)*(\\w+)\\s*\\(",
-                    Pattern.CASE_INSENSITIVE);
 
     /**
      * BigQuery's TIMESTAMP range, 0001-01-01 00:00:00 to 9999-12-31 23:59:59.999999 UTC, in epoch
@@ -169,44 +167,23 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
     }
 
     /**
-     * The schema of a {@code CREATE TABLE} statement of scalar columns (STRING, TIMESTAMP, FLOAT64,
-     * INT64, BOOL, JSON, NUMERIC, DATE); {@code --} comments ignored.
+     * The schema of a {@code CREATE TABLE} statement of {@code sql/bigquery} as {@link BigQueryDdl}
+     * reads it (the same reading {@code setup} sends to {@code tables.insert}): NOT NULL as
+     * REQUIRED, {@code ARRAY<T>} as REPEATED.
      */
     public static TableSchema parseDdl(String ddl) {
-        StringBuilder stripped = new StringBuilder();
-        for (String line : ddl.split("\n")) {
-            int comment = line.indexOf("--");
-            stripped.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
-        }
-        String sql = stripped.toString();
-        Matcher m = CREATE_TABLE.matcher(sql);
-        if (!m.find()) {
-            throw new IllegalArgumentException("No CREATE TABLE in: " + ddl);
-        }
-        int depth = 1;
-        int i = m.end();
-        int start = i;
-        while (depth > 0 && i < sql.length()) {
-            char c = sql.charAt(i++);
-            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+        BigQueryDdl table = BigQueryDdl.parse(ddl);
+        if (table.isView()) {
+            throw new IllegalArgumentException("A view, not a table: " + table.name());
         }
         TableSchema.Builder schema = TableSchema.newBuilder();
-        for (String column : sql.substring(start, i - 1).split(",")) {
-            String[] words = column.trim().split("\\s+");
-            if (words.length < 2) {
-                continue;
-            }
-            String type = words[1].toUpperCase(Locale.ROOT);
-            boolean required =
-                    column.toUpperCase(Locale.ROOT).replaceAll("\\s+", " ").contains("NOT NULL");
+        for (Field column : table.columns()) {
+            Field.Mode mode = column.getMode() == null ? Field.Mode.NULLABLE : column.getMode();
             schema.addFields(
                     TableFieldSchema.newBuilder()
-                            .setName(words[0])
-                            .setType(fieldType(type))
-                            .setMode(
-                                    required
-                                            ? TableFieldSchema.Mode.REQUIRED
-                                            : TableFieldSchema.Mode.NULLABLE));
+                            .setName(column.getName())
+                            .setType(fieldType(column.getType().getStandardType().name()))
+                            .setMode(TableFieldSchema.Mode.valueOf(mode.name())));
         }
         return schema.build();
     }

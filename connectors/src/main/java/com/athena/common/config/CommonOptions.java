@@ -87,9 +87,11 @@ public final class CommonOptions {
                     .booleanType()
                     .defaultValue(true)
                     .withDescription(
-                            "Write the analytics tables to BigQuery (the services environment"
-                                    + " names the project and dataset: BIGQUERY_PROJECT_ID,"
-                                    + " BIGQUERY_DATASET). false: no BigQuery sink is built.");
+                            "Write the analytics tables to BigQuery, exactly once through the"
+                                    + " Storage Write API (the services environment names the"
+                                    + " project and dataset: BIGQUERY_PROJECT_ID,"
+                                    + " BIGQUERY_DATASET; BIGQUERY_WRITE_API_HOST a local write"
+                                    + " server). false: no BigQuery sink is built.");
 
     public static final ConfigOption<Boolean> FIRESTORE_ENABLED =
             ConfigOptions.key("sinks.firestore.enabled")

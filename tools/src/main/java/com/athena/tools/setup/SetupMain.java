@@ -60,6 +60,9 @@ public final class SetupMain {
 
     private static final int ACK_DEADLINE_SECONDS = 60;
 
+    /** The location of the BigQuery dataset setup creates (services env); unset: US. */
+    public static final String LOCATION_KEY = "BIGQUERY_LOCATION";
+
     private SetupMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -67,7 +70,10 @@ public final class SetupMain {
         // BigQuery is only set up where one is named: the local services have none.
         if (CommonOptions.fromArgs(args).get(CommonOptions.BIGQUERY_ENABLED)
                 && services.get(BigQueryEndpoint.PROJECT_ID_KEY).isPresent()) {
-            createBigQuery(BigQueryEndpoint.from(services), locateBigQueryDirectory());
+            createBigQuery(
+                    BigQueryEndpoint.from(services),
+                    locateBigQueryDirectory(),
+                    services.get(LOCATION_KEY).orElse(null));
         } else {
             LOG.info(
                     "BigQuery not set up: {} is not set (or --sinks.bigquery.enabled false)",
@@ -98,10 +104,23 @@ public final class SetupMain {
      */
     public static List<String> createBigQuery(BigQueryEndpoint endpoint, Path directory)
             throws IOException {
+        return createBigQuery(endpoint, directory, null);
+    }
+
+    /**
+     * As above, the dataset in {@code location} (e.g. {@code EU}, {@code europe-west1}; null:
+     * BigQuery's default, US). A dataset's location cannot change once it exists.
+     */
+    public static List<String> createBigQuery(
+            BigQueryEndpoint endpoint, Path directory, String location) throws IOException {
         BigQuery bigquery = endpoint.open();
         List<String> created = new ArrayList<>();
-        DatasetInfo dataset =
-                DatasetInfo.newBuilder(endpoint.projectId(), endpoint.datasetId()).build();
+        DatasetInfo.Builder datasetBuilder =
+                DatasetInfo.newBuilder(endpoint.projectId(), endpoint.datasetId());
+        if (location != null && !location.isBlank()) {
+            datasetBuilder.setLocation(location);
+        }
+        DatasetInfo dataset = datasetBuilder.build();
         if (createUnlessExists(() -> bigquery.create(dataset), "dataset " + endpoint)) {
             created.add(endpoint.datasetId());
         }
