@@ -4,10 +4,10 @@ import java.io.Serializable;
 import java.util.Map;
 
 /**
- * Turns one stream element into one row of a BigQuery table, as {@link BigQuerySink} streams it
- * with {@code tabledata.insertAll}.
+ * Turns one stream element into one row of a BigQuery table, as the jobs' {@link StorageWriteSink}
+ * writes it (and the benchmark's {@code insertAll} {@link BigQuerySink}).
  *
- * <p>Values must already be in the JSON form {@code insertAll} expects: see {@link BigQueryValues}.
+ * <p>Values must already be in BigQuery's JSON form: see {@link BigQueryValues}.
  *
  * @param <T> the element type
  */
@@ -17,9 +17,9 @@ public interface BigQueryRowMapper<T> extends Serializable {
     String table(T element);
 
     /**
-     * The row's insert id: a pure function of the element's identity, so that a replay after a
-     * failure sends the same id and BigQuery's best-effort de-duplication drops the copy. At most
-     * 128 characters.
+     * The row's id: a pure function of the element's identity. The Storage Write sink uses it as
+     * the origin of the row's dead letter if BigQuery rejects the row; {@code insertAll} sends it
+     * as the insert id (BigQuery's best-effort de-duplication). At most 128 characters.
      */
     String insertId(T element);
 
