@@ -11,21 +11,20 @@ athena_java_opts() {
   sed -n 's/^ *all: //p' "$ATHENA_ROOT/flink-conf/config.yaml"
 }
 
-# Builds the modules (and the job jar) unless the build output is newer than every source and pom.
-# The tools module writes its classpaths (tools/target/classpath.txt, flink-classpath.txt).
+# Builds the modules (and the job jar) unless the build's own outputs are newer than every source
+# and pom: the job jar and the classpaths the tools module writes (tools/target/classpath.txt,
+# flink-classpath.txt). Judged by the outputs, so a build that made them (a `mvn verify` whose
+# integration tests call these scripts) is never started again underneath itself.
 athena_build() {
-  local stamp="$ATHENA_ROOT/target/build.stamp"
   local newer
-  if [ -f "$stamp" ] && [ -f "$ATHENA_ROOT/tools/target/classpath.txt" ] && [ -f "$ATHENA_JOB_JAR" ]; then
+  if [ -f "$ATHENA_ROOT/tools/target/classpath.txt" ] && [ -f "$ATHENA_JOB_JAR" ]; then
     newer=$(find "$ATHENA_ROOT/pom.xml" "$ATHENA_ROOT"/{domain,connectors,testing,jobs,tools} \
-      \( -path '*/target' -prune \) -o -type f -newer "$stamp" -print -quit)
+      \( -path '*/target' -prune \) -o -type f -newer "$ATHENA_JOB_JAR" -print -quit)
     [ -z "$newer" ] && return 0
   fi
   echo "[athena] building (first use, or sources changed) ..." >&2
-  mkdir -p "$ATHENA_ROOT/target"
   (cd "$ATHENA_ROOT" && mvn -B -ntp -q package -pl tools -am -Dmaven.test.skip=true -Dspotless.check.skip=true >&2) \
     || { echo "[athena] build failed" >&2; return 1; }
-  touch "$stamp"
 }
 
 # Runs com.athena.tools.Main with the given arguments; logs go to target/logs/<name>.log.

@@ -1,6 +1,7 @@
 -- Raw trades as the ingest pipeline stores them, and the dead letters of every job.
--- Statements after a line "-- @timescaledb" run only where the TimescaleDB extension exists;
--- the same file then also serves plain PostgreSQL 15.
+-- Statements after a line "-- @timescaledb" run only in a database that has the TimescaleDB
+-- extension (CREATE EXTENSION timescaledb, run by a superuser: bin/services and the compose init
+-- script do); the same file then also serves a plain PostgreSQL 15 database.
 
 -- @timescaledb
 CREATE EXTENSION IF NOT EXISTS timescaledb;

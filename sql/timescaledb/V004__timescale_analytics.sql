@@ -6,8 +6,6 @@
 -- look in the catalog where TimescaleDB has no IF NOT EXISTS. Statements after a line
 -- "-- @timescaledb" run only where the TimescaleDB extension exists; everything else also runs
 -- on plain PostgreSQL 15 (the throughput tests), so there is one copy of the schema.
--- TimescaleDB runs no background workers on the local WASM build: the policies are registered
--- there but only run when called (CALL run_job(id)).
 
 -- ---------------------------------------------------------------------------------------------
 -- One-day chunks for every hypertable the jobs write (issue 5). V003 made treasury_snapshots

@@ -9,6 +9,7 @@ import com.athena.common.flink.SourceFactory;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Trade;
 import com.athena.jobs.market.MarketJob;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
 
 import org.apache.flink.api.common.JobExecutionResult;
@@ -208,8 +209,8 @@ public final class JobThroughputBench {
     static MarketSettings settings() {
         Configuration config = CommonOptions.fromArgs(new String[0]);
         // Generated event times say nothing about the wall clock, as in a replay.
-        config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(MarketSettings.IDLENESS, Duration.ZERO);
+        config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.IDLENESS, Duration.ZERO);
         return new MarketSettings(config);
     }
 

@@ -15,6 +15,7 @@ import com.athena.common.market.Timeframe;
 import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.market.MarketJdbcSinks;
 import com.athena.jobs.market.MarketJob;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
 
 import org.apache.flink.api.common.JobStatus;
@@ -777,7 +778,7 @@ public final class LatencyBench {
                 String.format(
                         Locale.ROOT,
                         "| `%s` | %d ms (a bar closes this long after its end, in event time) |%n",
-                        MarketSettings.OUT_OF_ORDERNESS.key(),
+                        MarketOptions.OUT_OF_ORDERNESS.key(),
                         plan.bound()));
         sb.append(
                 String.format(
@@ -788,8 +789,8 @@ public final class LatencyBench {
                 String.format(
                         Locale.ROOT,
                         "| `%s` / `%s` | %d s / %d s (no effect while trades flow) |%n",
-                        MarketSettings.IDLENESS.key(),
-                        MarketSettings.QUIET_ADVANCE.key(),
+                        MarketOptions.IDLENESS.key(),
+                        MarketOptions.QUIET_ADVANCE.key(),
                         settings.idleness.toSeconds(),
                         settings.quietAdvance.toSeconds()));
         sb.append(

@@ -4,7 +4,6 @@ import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.config.ServiceKeys;
 import com.athena.common.connectors.JdbcEndpoint;
-import com.athena.common.connectors.JdbcUpsertSink;
 import com.athena.common.indicators.IndicatorState;
 import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.market.Bar;
@@ -36,26 +35,26 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BiFunction;
 
 /**
- * Rows/s into {@code market_data} on native PostgreSQL: the job's JDBC upsert sink (one {@code
- * INSERT ... SELECT unnest(...) ... ON CONFLICT} of column arrays per batch) against a raw binary
- * {@code COPY} of the same rows, a COPY-into-staging plus one merging {@code INSERT ... ON
- * CONFLICT} per batch, and the sink's previous per-row batch in a job of the same shape.
+ * Rows/s into the jobs' {@code market_data} hypertable on TimescaleDB, side by side: the job's JDBC
+ * upsert sink (one {@code INSERT ... SELECT unnest(...) ... ON CONFLICT} of column arrays per
+ * batch) against a raw binary {@code COPY} of the same rows and a COPY-into-staging plus one
+ * merging {@code INSERT ... ON CONFLICT} per batch; and the same rows by COPY and by the job's sink
+ * into a plain {@code market_data} table of plain PostgreSQL on the same server, for the cost of
+ * the hypertable.
  *
- * <p>Runs in its own schema ({@code bench}), so the tables other work uses are never touched. The
- * rows are real: the 1-minute bars of the Bitstamp trades with their indicators, repeated for
- * several symbols.
+ * <p>Runs in its own schema ({@code bench}) of each database, so the tables other work uses are
+ * never touched. The rows are real: the 1-minute bars of the Bitstamp trades with their indicators,
+ * repeated for several symbols.
  *
  * <p>Usage: {@code PostgresSinkBench OUT.md [symbols] [repetitions]}.
  */
@@ -91,141 +90,377 @@ public final class PostgresSinkBench {
     public static void main(String[] args) throws Exception {
         Path out = Paths.get(args.length > 0 ? args[0] : "target/bench/postgres.md");
         int symbols = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
 
         ServiceEnvironment services = ServiceEnvironment.load();
-        String baseUrl = services.require(ServiceKeys.POSTGRES_JDBC_URL);
-        String url = baseUrl + (baseUrl.contains("?") ? "&" : "?") + "currentSchema=" + SCHEMA;
-        JdbcEndpoint endpoint =
-                new JdbcEndpoint(
-                        url,
-                        services.require(ServiceKeys.POSTGRES_USER),
-                        services.get(ServiceKeys.POSTGRES_PASSWORD, ""));
-        int batch = CommonOptions.JDBC_BATCH_SIZE.defaultValue();
-        String version;
-        try (Connection c = endpoint.open();
-                Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
-            SchemaMigrator.apply(c);
-            try (ResultSet rs = st.executeQuery("SHOW server_version")) {
-                rs.next();
-                version = rs.getString(1);
-            }
+        // The hypertable: the timescaledb database, the extension's functions in public.
+        JdbcEndpoint hyper =
+                inSchema(
+                        JdbcEndpoint.timescale(services),
+                        services.get(ServiceKeys.TIMESCALEDB_PASSWORD, ""),
+                        SCHEMA + ",public");
+        // The plain table: the athena database, the same server.
+        JdbcEndpoint plain =
+                inSchema(
+                        JdbcEndpoint.postgres(services),
+                        services.get(ServiceKeys.POSTGRES_PASSWORD, ""),
+                        SCHEMA);
+        List<SchemaMigrator.Migration> migrations =
+                SchemaMigrator.read(SchemaMigrator.locateDirectory());
+        try {
+            run(out, symbols, reps, hyper, plain, prepareHypertable(hyper, migrations), migrations);
+        } finally {
+            // The tests of the timescaledb database look at every schema's hypertables and
+            // policies: leave nothing there.
+            dropHypertableSchema(hyper);
         }
+    }
+
+    private static void run(
+            Path out,
+            int symbols,
+            int reps,
+            JdbcEndpoint hyper,
+            JdbcEndpoint plain,
+            String hyperSetup,
+            List<SchemaMigrator.Migration> migrations)
+            throws Exception {
+        String plainSetup = preparePlainTable(plain, migrations);
+        String version;
+        try (Connection c = hyper.open();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT current_setting('server_version'), extversion"
+                                        + " FROM pg_extension WHERE extname = 'timescaledb'")) {
+            rs.next();
+            version = "PostgreSQL " + rs.getString(1) + ", TimescaleDB " + rs.getString(2);
+        }
+        int batch = CommonOptions.JDBC_BATCH_SIZE.defaultValue();
         List<MarketBar> rows = rows(symbols);
         int n = rows.size();
+        int warmUp = Math.min(n, 5000);
 
-        List<double[]> copy = new ArrayList<>();
-        List<double[]> upsert = new ArrayList<>();
-        List<double[]> merge = new ArrayList<>();
-        List<double[]> perRow = new ArrayList<>();
-        // Warm-up of each path (JIT, driver, plan cache), not reported.
-        truncate(endpoint);
-        copyBinary(endpoint, rows.subList(0, Math.min(n, 5000)));
-        truncate(endpoint);
-        upsertJob(endpoint, symbols, Math.min(n, 5000) / symbols, batch, JOB_SINK);
-        truncate(endpoint);
-        stagedMerge(endpoint, rows.subList(0, Math.min(n, 5000)), batch);
-        truncate(endpoint);
-        upsertJob(
-                endpoint,
-                symbols,
-                Math.min(n, 5000) / symbols,
-                batch,
-                PostgresSinkBench::perRowSink);
-        long baseline = 0;
-        for (int r = 0; r < reps; r++) {
+        // Warm-up of each path on each table (JIT, driver, plan cache), not reported.
+        for (JdbcEndpoint endpoint : List.of(hyper, plain)) {
             truncate(endpoint);
-            copy.add(new double[] {n * 1e9 / copyBinary(endpoint, rows)});
+            copyBinary(endpoint, rows.subList(0, warmUp));
             truncate(endpoint);
-            upsert.add(
-                    new double[] {
-                        n * 1e9 / upsertJob(endpoint, symbols, n / symbols, batch, JOB_SINK)
-                    });
-            truncate(endpoint);
-            merge.add(new double[] {n * 1e9 / stagedMerge(endpoint, rows, batch)});
-            check(endpoint, n);
-            truncate(endpoint);
-            perRow.add(
-                    new double[] {
-                        n
-                                * 1e9
-                                / upsertJob(
-                                        endpoint,
-                                        symbols,
-                                        n / symbols,
-                                        batch,
-                                        PostgresSinkBench::perRowSink)
-                    });
-            baseline = discardJob(symbols, n / symbols);
-            check(endpoint, n);
+            upsertJob(endpoint, symbols, warmUp / symbols, batch, JOB_SINK);
         }
-        truncate(endpoint);
+        truncate(hyper);
+        stagedMerge(hyper, rows.subList(0, warmUp), batch);
 
-        double[] c =
-                JobThroughputBench.meanHalfRange(copy.stream().mapToDouble(x -> x[0]).toArray());
-        double[] u =
-                JobThroughputBench.meanHalfRange(upsert.stream().mapToDouble(x -> x[0]).toArray());
-        double[] m =
-                JobThroughputBench.meanHalfRange(merge.stream().mapToDouble(x -> x[0]).toArray());
-        double[] p =
-                JobThroughputBench.meanHalfRange(perRow.stream().mapToDouble(x -> x[0]).toArray());
+        // Rows/s per repetition of each path; the ratios are taken within a repetition.
+        double[][] x = new double[Path5.values().length][reps];
+        long[] discard = new long[reps];
+        String chunks = "";
+        for (int r = 0; r < reps; r++) {
+            // Which table goes first alternates, so neither always meets a warmer server.
+            List<JdbcEndpoint> order = r % 2 == 0 ? List.of(hyper, plain) : List.of(plain, hyper);
+            for (JdbcEndpoint endpoint : order) {
+                boolean h = endpoint == hyper;
+                truncate(endpoint);
+                x[(h ? Path5.HYPER_COPY : Path5.PLAIN_COPY).ordinal()][r] =
+                        n * 1e9 / copyBinary(endpoint, rows);
+                check(endpoint, n);
+                if (h) {
+                    chunks = chunks(hyper);
+                }
+                truncate(endpoint);
+                x[(h ? Path5.HYPER_UPSERT : Path5.PLAIN_UPSERT).ordinal()][r] =
+                        n * 1e9 / upsertJob(endpoint, symbols, n / symbols, batch, JOB_SINK);
+                check(endpoint, n);
+            }
+            truncate(hyper);
+            x[Path5.HYPER_MERGE.ordinal()][r] = n * 1e9 / stagedMerge(hyper, rows, batch);
+            check(hyper, n);
+            discard[r] = discardJob(symbols, n / symbols);
+            StringBuilder line = new StringBuilder("[bench] repetition " + (r + 1) + " rows/s:");
+            for (Path5 path : Path5.values()) {
+                line.append(String.format(Locale.ROOT, " %s %.0f", path, x[path.ordinal()][r]));
+            }
+            System.err.println(line);
+        }
+        truncate(hyper);
+        truncate(plain);
+
         StringBuilder sb = new StringBuilder();
-        sb.append("## 3. PostgreSQL sink (native PostgreSQL ").append(version).append(")\n\n");
+        sb.append("## 3. PostgreSQL sink: the `market_data` hypertable (")
+                .append(version)
+                .append(")\n\n");
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "%,d rows of `market_data` (real 1m bars with indicators, %d symbols),"
-                                + " plain table with its primary key and 3 indexes (no TimescaleDB"
-                                + " on this server: the hypertable figure is not measured), empty"
-                                + " table before each run, %d repetitions interleaved. JDBC batch"
-                                + " size %d (the job's default), one writer.%n%n",
+                        "%,d rows of `market_data` (real 1m bars with indicators, %d symbol(s)), one"
+                                + " writer, JDBC batch size %d (the job's default), the table"
+                                + " emptied (`TRUNCATE`) before each load, %d repetitions with the"
+                                + " paths interleaved. Figures: median (min to max) over the"
+                                + " repetitions; each ratio is computed within a repetition, then"
+                                + " its median (min to max) taken.%n%n"
+                                + "- hypertable: %s%n"
+                                + "- plain table: %s%n"
+                                + "- both on the same server, from the same `sql/timescaledb`"
+                                + " files; after a COPY the hypertable held %s.%n%n",
                         n,
                         symbols,
+                        batch,
                         reps,
-                        batch));
-        sb.append("| path | rows/s (mean ± half-range) | vs raw COPY |\n|---|---|---|\n");
-        sb.append(row("raw `COPY ... FROM STDIN (FORMAT binary)`, one stream", c, c));
+                        hyperSetup,
+                        plainSetup,
+                        chunks));
+        sb.append("| path | hypertable rows/s | plain table rows/s | hypertable vs plain |\n");
+        sb.append("|---|---|---|---|\n");
         sb.append(
-                row(
-                        "job's upsert sink (`MarketJdbcSinks.marketData`: one `INSERT ... SELECT"
+                pair(
+                        "raw `COPY ... FROM STDIN (FORMAT binary)`, one stream",
+                        x,
+                        Path5.HYPER_COPY,
+                        Path5.PLAIN_COPY));
+        sb.append(
+                pair(
+                        "the job's upsert sink (`MarketJdbcSinks.marketData`: one `INSERT ... SELECT"
                                 + " unnest(?::float8[]), ... ON CONFLICT DO UPDATE` of column"
                                 + " arrays per batch), in a MiniCluster job",
-                        u,
-                        c));
+                        x,
+                        Path5.HYPER_UPSERT,
+                        Path5.PLAIN_UPSERT));
         sb.append(
-                row(
-                        "binary COPY into a temp staging table + one `INSERT ... SELECT DISTINCT ON"
-                                + " ... ON CONFLICT DO UPDATE` per batch of "
-                                + batch,
-                        m,
-                        c));
+                String.format(
+                        Locale.ROOT,
+                        "| binary COPY into a temp staging table + one `INSERT ... SELECT DISTINCT"
+                                + " ON ... ON CONFLICT DO UPDATE` per batch of %d | %s | | |%n",
+                        batch,
+                        stat(x[Path5.HYPER_MERGE.ordinal()], "%,.0f")));
+        sb.append("\n| ratio (per repetition) | median (min to max) | goal |\n|---|---|---|\n");
         sb.append(
-                row(
-                        "the job's previous upsert sink (the same `JdbcUpsertSink`, one row's"
-                                + " parameters per `addBatch`, reWriteBatchedInserts), in a"
-                                + " MiniCluster job",
-                        p,
-                        c));
+                ratio(
+                        "hypertable: job's upsert sink / raw COPY",
+                        x,
+                        Path5.HYPER_UPSERT,
+                        Path5.HYPER_COPY,
+                        "≥ 0.5x"));
+        sb.append(
+                ratio(
+                        "hypertable: COPY+merge / raw COPY",
+                        x,
+                        Path5.HYPER_MERGE,
+                        Path5.HYPER_COPY,
+                        ""));
+        sb.append(
+                ratio(
+                        "plain table: job's upsert sink / raw COPY",
+                        x,
+                        Path5.PLAIN_UPSERT,
+                        Path5.PLAIN_COPY,
+                        ""));
+        sb.append(
+                ratio(
+                        "raw COPY: hypertable / plain table",
+                        x,
+                        Path5.HYPER_COPY,
+                        Path5.PLAIN_COPY,
+                        ""));
+        sb.append(
+                ratio(
+                        "job's upsert sink: hypertable / plain table",
+                        x,
+                        Path5.HYPER_UPSERT,
+                        Path5.PLAIN_UPSERT,
+                        ""));
+        double[] discardMs = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            discardMs[r] = discard[r] / 1e6;
+        }
         sb.append(
                 String.format(
                         Locale.ROOT,
                         "%nThe job's sink binds one array per column and runs one statement per"
-                                + " batch, which works on PostgreSQL and TimescaleDB alike (the"
-                                + " local TimescaleDB refuses `COPY FROM STDIN`, so the staging path"
-                                + " cannot be the job's). Both upsert figures include the job around"
-                                + " the sink (its deployment and start, the sink opening its"
-                                + " connection); the same job with a discarding sink took %d ms"
-                                + " for these rows. Goal:"
-                                + " upsert ≥ 0.5x raw COPY.%n",
-                        baseline / 1_000_000));
+                                + " batch, an upsert that a replay may repeat (COPY cannot: a"
+                                + " replayed row fails on its key). The upsert figures include the"
+                                + " job around the sink (its deployment and start, the sink opening"
+                                + " its connection); the same job with a discarding sink took %s ms"
+                                + " for these rows.%n",
+                        stat(discardMs, "%,.0f")));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, sb.toString());
     }
 
-    private static String row(String name, double[] x, double[] copy) {
+    /** The measured paths. */
+    enum Path5 {
+        HYPER_COPY,
+        HYPER_UPSERT,
+        HYPER_MERGE,
+        PLAIN_COPY,
+        PLAIN_UPSERT
+    }
+
+    private static String pair(String name, double[][] x, Path5 hyper, Path5 plain) {
         return String.format(
-                Locale.ROOT, "| %s | %,.0f ± %,.0f | %.2fx |%n", name, x[0], x[1], x[0] / copy[0]);
+                Locale.ROOT,
+                "| %s | %s | %s | %s |%n",
+                name,
+                stat(x[hyper.ordinal()], "%,.0f"),
+                stat(x[plain.ordinal()], "%,.0f"),
+                stat(ratios(x, hyper, plain), "%.2fx"));
+    }
+
+    private static String ratio(String name, double[][] x, Path5 a, Path5 b, String goal) {
+        return String.format(
+                Locale.ROOT, "| %s | %s | %s |%n", name, stat(ratios(x, a, b), "%.2fx"), goal);
+    }
+
+    /** a / b within each repetition. */
+    static double[] ratios(double[][] x, Path5 a, Path5 b) {
+        double[] r = new double[x[a.ordinal()].length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = x[a.ordinal()][i] / x[b.ordinal()][i];
+        }
+        return r;
+    }
+
+    /** "median (min to max)", or the one value of a single repetition. */
+    static String stat(double[] xs, String format) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        int k = s.length;
+        double median = k % 2 == 1 ? s[k / 2] : (s[k / 2 - 1] + s[k / 2]) / 2;
+        String m = String.format(Locale.ROOT, format, median);
+        if (k == 1) {
+            return m;
+        }
+        return m
+                + " ("
+                + String.format(Locale.ROOT, format, s[0])
+                + " to "
+                + String.format(Locale.ROOT, format, s[k - 1])
+                + ")";
+    }
+
+    private static JdbcEndpoint inSchema(JdbcEndpoint base, String password, String searchPath) {
+        String url = base.url();
+        return new JdbcEndpoint(
+                url + (url.contains("?") ? "&" : "?") + "currentSchema=" + searchPath,
+                base.user(),
+                password);
+    }
+
+    /**
+     * The jobs' migrations, all of them, in the timescaledb database's {@code bench} schema: the
+     * same hypertable as {@code public.market_data} (one-day chunks, the same indexes, the
+     * continuous aggregates' invalidation on every write, compression settings). The bench schema's
+     * background jobs are paused: the bars are of 2013, so the retention, compression and refresh
+     * policies would otherwise delete, compress or read them in the middle of a load.
+     */
+    static String prepareHypertable(JdbcEndpoint hyper, List<SchemaMigrator.Migration> migrations)
+            throws SQLException {
+        dropHypertableSchema(hyper); // what a killed run left: start from nothing
+        try (Connection c = hyper.open();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA " + SCHEMA);
+            SchemaMigrator.apply(c, migrations);
+            int paused = 0;
+            try (ResultSet rs =
+                    st.executeQuery(
+                            "SELECT count(*) FROM timescaledb_information.jobs j,"
+                                    + " LATERAL alter_job(j.job_id, scheduled => false)"
+                                    + " WHERE j.hypertable_schema = '"
+                                    + SCHEMA
+                                    + "' OR j.proc_schema = '"
+                                    + SCHEMA
+                                    + "'")) {
+                rs.next();
+                paused = rs.getInt(1);
+            }
+            String interval;
+            try (ResultSet rs =
+                    st.executeQuery(
+                            "SELECT time_interval::text FROM timescaledb_information.dimensions"
+                                    + " WHERE hypertable_schema = '"
+                                    + SCHEMA
+                                    + "' AND hypertable_name = 'market_data'")) {
+                if (!rs.next()) {
+                    throw new IllegalStateException(SCHEMA + ".market_data is no hypertable");
+                }
+                interval = rs.getString(1);
+            }
+            return String.format(
+                    Locale.ROOT,
+                    "`market_data` in the `timescaledb` database, a hypertable with chunks of %s,"
+                            + " its primary key and 3 indexes, the 5m/15m/1h continuous aggregates"
+                            + " over it, compression enabled; the schema's %d policy jobs paused",
+                    interval,
+                    paused);
+        }
+    }
+
+    /** The bench schema of the timescaledb database, its policy jobs first. */
+    static void dropHypertableSchema(JdbcEndpoint hyper) throws SQLException {
+        try (Connection c = hyper.open();
+                Statement st = c.createStatement()) {
+            st.execute(
+                    "SELECT delete_job(j.job_id) FROM timescaledb_information.jobs j"
+                            + " WHERE j.hypertable_schema = '"
+                            + SCHEMA
+                            + "' OR j.proc_schema = '"
+                            + SCHEMA
+                            + "'");
+            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+        }
+    }
+
+    /**
+     * The portable migrations (the {@code -- @timescaledb} statements left out) in the athena
+     * database's {@code bench} schema: a plain table with the same key and indexes. The server has
+     * TimescaleDB installed, so the migrator would create the extension here too; it is not given
+     * the chance, and a hypertable left by an older run is replaced.
+     */
+    static String preparePlainTable(JdbcEndpoint plain, List<SchemaMigrator.Migration> migrations)
+            throws SQLException {
+        try (Connection c = plain.open();
+                Statement st = c.createStatement()) {
+            st.execute("CREATE SCHEMA IF NOT EXISTS " + SCHEMA);
+            boolean extension;
+            try (ResultSet rs =
+                    st.executeQuery(
+                            "SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")) {
+                rs.next();
+                extension = rs.getLong(1) > 0;
+            }
+            if (extension) {
+                try (ResultSet rs =
+                        st.executeQuery(
+                                "SELECT count(*) FROM timescaledb_information.hypertables"
+                                        + " WHERE hypertable_schema = '"
+                                        + SCHEMA
+                                        + "' AND hypertable_name = 'market_data'")) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        st.execute("DROP TABLE " + SCHEMA + ".market_data CASCADE");
+                    }
+                }
+            }
+            SchemaMigrator.apply(c, migrations.stream().filter(m -> !m.timescaleOnly()).toList());
+            return "`market_data` in the `athena` database, a plain heap table with the same"
+                    + " primary key and 3 indexes"
+                    + (extension ? " (TimescaleDB is created in that database, not used)" : "");
+        }
+    }
+
+    /** How many chunks the hypertable has, and their widths. */
+    private static String chunks(JdbcEndpoint hyper) throws SQLException {
+        try (Connection c = hyper.open();
+                Statement st = c.createStatement();
+                ResultSet rs =
+                        st.executeQuery(
+                                "SELECT count(*), string_agg(DISTINCT (range_end - range_start)"
+                                        + "::text, ', ') FROM timescaledb_information.chunks"
+                                        + " WHERE hypertable_schema = '"
+                                        + SCHEMA
+                                        + "' AND hypertable_name = 'market_data'")) {
+            rs.next();
+            return rs.getLong(1) + " chunks of " + rs.getString(2);
+        }
     }
 
     /** The bars of the real trades with their indicators, once per symbol. */
@@ -392,60 +627,6 @@ public final class PostgresSinkBench {
             }
             return System.nanoTime() - start;
         }
-    }
-
-    /** The market_data sink's statement before the column arrays: one row's parameters. */
-    static final String PER_ROW_UPSERT =
-            "INSERT INTO market_data ("
-                    + COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    + " ?)"
-                    + UPDATE_SET;
-
-    /**
-     * The market_data sink as it was before the column arrays: the same {@code JdbcUpsertSink}
-     * (last row per key within a batch), one row's parameters per {@code addBatch}, which the
-     * driver's {@code reWriteBatchedInserts} turns into multi-row statements.
-     */
-    static Sink<MarketBar> perRowSink(JdbcEndpoint endpoint, JdbcExecutionOptions options) {
-        return JdbcUpsertSink.of(
-                endpoint,
-                options,
-                JdbcUpsertSink.Route.perRow(
-                        PER_ROW_UPSERT,
-                        PostgresSinkBench::bindRow,
-                        MarketJdbcSinks::marketDataKey));
-    }
-
-    /** The binding of {@link #PER_ROW_UPSERT}, as the job's sink had it. */
-    static void bindRow(PreparedStatement ps, MarketBar m) throws SQLException {
-        Bar b = m.bar;
-        ps.setString(1, b.symbol);
-        ps.setString(2, b.timeframe);
-        ps.setTimestamp(3, new Timestamp(b.openTime));
-        ps.setDouble(4, b.open);
-        ps.setDouble(5, b.high);
-        ps.setDouble(6, b.low);
-        ps.setDouble(7, b.close);
-        ps.setDouble(8, b.volume);
-        ps.setLong(9, b.tradeCount);
-        double[] v = m.indicators.toArray();
-        for (int j = 0; j < v.length; j++) {
-            if (Double.isNaN(v[j])) {
-                ps.setNull(10 + j, Types.DOUBLE);
-            } else {
-                ps.setDouble(10 + j, v[j]);
-            }
-        }
-        ps.setString(
-                22,
-                m.indicators.trendDirection == null ? null : m.indicators.trendDirection.label());
-        ps.setString(
-                23,
-                m.indicators.volatilityRegime == null
-                        ? null
-                        : m.indicators.volatilityRegime.label());
-        ps.setString(24, "bench");
     }
 
     /**

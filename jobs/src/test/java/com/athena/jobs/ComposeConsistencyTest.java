@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.io.Reader;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +55,6 @@ class ComposeConsistencyTest {
     private static final Map<String, String> LAUNCHER_PORTS =
             Map.of(
                     "postgres", "PG_PORT",
-                    "timescaledb", "TIMESCALEDB_PORT",
                     "kafka", "KAFKA_PORT",
                     "pubsub", "PUBSUB_PORT",
                     "firestore", "FIRESTORE_PORT");
@@ -99,12 +100,21 @@ class ComposeConsistencyTest {
         return conf;
     }
 
+    /** The port defaults bin/services declares: `ports = VAR=N ...` of bin/lib/services/*.conf. */
     private static Map<String, String> launcherPorts() throws Exception {
-        String launcher = DeployFiles.read("bin/services");
         Map<String, String> ports = new HashMap<>();
-        Matcher m = Pattern.compile("(?m)^([A-Z_]+_PORT)=\\$\\{\\1:-(\\d+)\\}").matcher(launcher);
-        while (m.find()) {
-            ports.put(m.group(1), m.group(2));
+        Pattern declaration = Pattern.compile("(?m)^ports\\s*=(.*)$");
+        Pattern port = Pattern.compile("([A-Z_]+_PORT)=(\\d+)");
+        try (Stream<Path> confs = Files.list(DeployFiles.path("bin/lib/services"))) {
+            for (Path conf : confs.filter(p -> p.toString().endsWith(".conf")).toList()) {
+                Matcher d = declaration.matcher(Files.readString(conf));
+                while (d.find()) {
+                    Matcher m = port.matcher(d.group(1));
+                    while (m.find()) {
+                        ports.put(m.group(1), m.group(2));
+                    }
+                }
+            }
         }
         return ports;
     }
@@ -151,14 +161,13 @@ class ComposeConsistencyTest {
         Map<String, String> containerPorts =
                 Map.of(
                         "postgres", "5432",
-                        "timescaledb", "5432",
                         "kafka", "9092",
                         "pubsub", "8085",
                         "firestore", "8086");
         LAUNCHER_PORTS.forEach(
                 (service, variable) -> {
                     assertThat(defaults)
-                            .as("bin/services declares %s=${%s:-N}", variable, variable)
+                            .as("bin/lib/services declares ports = %s=N", variable)
                             .containsKey(variable);
                     List<String> ports = new ArrayList<>();
                     services.get(service).get("ports").forEach(p -> ports.add(p.asText()));
@@ -218,7 +227,6 @@ class ComposeConsistencyTest {
         Map<String, String> listening =
                 Map.of(
                         "postgres", "5432",
-                        "timescaledb", "5432",
                         // KAFKA_LISTENERS' INTERNAL listener
                         "kafka", "29092",
                         "pubsub", "8085",
@@ -425,11 +433,12 @@ class ComposeConsistencyTest {
             }
         }
         // pg_isready over TCP: the images' init server listens on the Unix socket only.
-        for (String db : List.of("postgres", "timescaledb")) {
-            assertThat(services.get(db).get("healthcheck").get("test").toString())
-                    .as(db)
-                    .contains("pg_isready -h ");
-        }
+        // The timescaledb database exists only once the init script ran: the check asks for it.
+        assertThat(services.get("postgres").get("healthcheck").get("test").toString())
+                .contains("pg_isready -h ")
+                .contains("-d timescaledb");
+        assertThat(services.get("postgres").get("volumes").toString())
+                .contains("./deploy/compose/postgres-init.sql:/docker-entrypoint-initdb.d/");
     }
 
     @Test

@@ -6,11 +6,18 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.checkpoint.CheckpointException;
+import org.apache.flink.runtime.checkpoint.CheckpointFailureReason;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.ExceptionUtils;
 
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /** The MiniCluster the integration tests share: one TaskManager with two slots, like CI's cores. */
 public final class MiniClusters {
@@ -65,5 +72,36 @@ public final class MiniClusters {
             }
         }
         return sum;
+    }
+
+    /**
+     * Takes a checkpoint of the job as soon as every task runs: a source may have read its input
+     * while a downstream task still opens its connections, and a checkpoint triggered then is
+     * refused. Returns the checkpoint's path.
+     */
+    public static String checkpoint(MiniCluster cluster, JobID job, Duration timeout)
+            throws Exception {
+        String[] path = new String[1];
+        Waits.until(
+                "a checkpoint of job " + job,
+                timeout,
+                () -> {
+                    try {
+                        path[0] = cluster.triggerCheckpoint(job).get(60, TimeUnit.SECONDS);
+                        return true;
+                    } catch (ExecutionException e) {
+                        if (ExceptionUtils.findThrowable(e, CheckpointException.class)
+                                .filter(
+                                        c ->
+                                                c.getCheckpointFailureReason()
+                                                        == CheckpointFailureReason
+                                                                .NOT_ALL_REQUIRED_TASKS_RUNNING)
+                                .isPresent()) {
+                            return false;
+                        }
+                        throw e;
+                    }
+                });
+        return path[0];
     }
 }

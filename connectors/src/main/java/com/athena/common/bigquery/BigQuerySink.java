@@ -1,5 +1,7 @@
 package com.athena.common.bigquery;
 
+import com.athena.common.connectors.RetryPolicy;
+
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
@@ -84,7 +86,7 @@ public final class BigQuerySink<T> implements Sink<T> {
                 endpoint,
                 mapper,
                 maxBatchRows,
-                new BigQuerySinkWriter.Backoff(maxAttempts, initialBackoff, maxBackoff),
+                new RetryPolicy(maxAttempts, initialBackoff, maxBackoff),
                 metrics);
     }
 

@@ -1,5 +1,7 @@
 package com.athena.common.bigquery;
 
+import com.athena.common.connectors.RetryPolicy;
+
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -14,13 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.Serializable;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The writer of {@link BigQuerySink}: buffers rows per table and sends them with {@code
@@ -51,7 +52,7 @@ final class BigQuerySinkWriter<T> implements SinkWriter<T> {
     private final BigQueryEndpoint endpoint;
     private final BigQueryRowMapper<T> mapper;
     private final int maxBatchRows;
-    private final Backoff backoff;
+    private final RetryPolicy retry;
     private final Counter rowsInserted;
     private final Counter insertRetries;
 
@@ -63,13 +64,13 @@ final class BigQuerySinkWriter<T> implements SinkWriter<T> {
             BigQueryEndpoint endpoint,
             BigQueryRowMapper<T> mapper,
             int maxBatchRows,
-            Backoff backoff,
+            RetryPolicy retry,
             MetricGroup metrics) {
         this.bigquery = bigquery;
         this.endpoint = endpoint;
         this.mapper = mapper;
         this.maxBatchRows = maxBatchRows;
-        this.backoff = backoff;
+        this.retry = retry;
         this.rowsInserted = metrics.counter(BigQuerySink.ROWS_INSERTED_METRIC);
         this.insertRetries = metrics.counter(BigQuerySink.INSERT_RETRIES_METRIC);
     }
@@ -105,56 +106,79 @@ final class BigQuerySinkWriter<T> implements SinkWriter<T> {
     /** Sends the buffered rows of a table until all are accepted, then clears the buffer. */
     private void send(String table, List<RowToInsert> buffer)
             throws IOException, InterruptedException {
-        List<RowToInsert> pending = new ArrayList<>(buffer);
+        // Each attempt sends what is still pending: a partial failure retries only the rows that
+        // were not inserted.
+        AtomicReference<List<RowToInsert>> remaining =
+                new AtomicReference<>(new ArrayList<>(buffer));
         buffer.clear();
-        for (int attempt = 1; ; attempt++) {
-            String failure;
-            try {
-                InsertAllResponse response =
-                        bigquery.insertAll(
-                                InsertAllRequest.newBuilder(endpoint.table(table))
-                                        .setRows(pending)
-                                        .build());
-                List<RowToInsert> failed = failedRows(table, pending, response);
-                rowsInserted.inc(pending.size() - failed.size());
-                if (failed.isEmpty()) {
-                    return;
-                }
-                failure =
-                        failed.size()
-                                + " of "
-                                + pending.size()
-                                + " rows rejected, first: "
-                                + firstError(response);
-                pending = failed;
-            } catch (BigQueryException e) {
-                if (!isRetryable(e)) {
-                    throw new IOException(
-                            "insertAll into " + table + " failed permanently: " + e.getMessage(),
-                            e);
-                }
-                failure = "request failed (HTTP " + e.getCode() + "): " + e.getMessage();
+        retry.call(
+                attempt -> {
+                    insert(table, remaining);
+                    return null;
+                },
+                e -> e instanceof RetryableFailure,
+                (attempt, delayMillis, failure) -> {
+                    LOG.warn(
+                            "insertAll into {} attempt {}/{}: {}; retrying {} rows in {} ms",
+                            table,
+                            attempt,
+                            retry.maxAttempts(),
+                            failure.getMessage(),
+                            remaining.get().size(),
+                            delayMillis);
+                    insertRetries.inc();
+                },
+                (attempts, failure) ->
+                        new IOException(
+                                "insertAll into "
+                                        + table
+                                        + " still failing after "
+                                        + attempts
+                                        + " attempts: "
+                                        + failure.getMessage()));
+    }
+
+    /**
+     * One {@code insertAll} of the {@code remaining} rows; leaves there the rows to send again and
+     * throws {@link RetryableFailure} if there are any.
+     */
+    private void insert(String table, AtomicReference<List<RowToInsert>> remaining)
+            throws IOException {
+        List<RowToInsert> pending = remaining.get();
+        try {
+            InsertAllResponse response =
+                    bigquery.insertAll(
+                            InsertAllRequest.newBuilder(endpoint.table(table))
+                                    .setRows(pending)
+                                    .build());
+            List<RowToInsert> failed = failedRows(table, pending, response);
+            rowsInserted.inc(pending.size() - failed.size());
+            if (failed.isEmpty()) {
+                return;
             }
-            if (attempt >= backoff.maxAttempts) {
+            remaining.set(failed);
+            throw new RetryableFailure(
+                    failed.size()
+                            + " of "
+                            + pending.size()
+                            + " rows rejected, first: "
+                            + firstError(response));
+        } catch (BigQueryException e) {
+            if (!isRetryable(e)) {
                 throw new IOException(
-                        "insertAll into "
-                                + table
-                                + " still failing after "
-                                + attempt
-                                + " attempts: "
-                                + failure);
+                        "insertAll into " + table + " failed permanently: " + e.getMessage(), e);
             }
-            long delay = backoff.delayMillis(attempt);
-            LOG.warn(
-                    "insertAll into {} attempt {}/{}: {}; retrying {} rows in {} ms",
-                    table,
-                    attempt,
-                    backoff.maxAttempts,
-                    failure,
-                    pending.size(),
-                    delay);
-            insertRetries.inc();
-            Thread.sleep(delay);
+            throw new RetryableFailure(
+                    "request failed (HTTP " + e.getCode() + "): " + e.getMessage());
+        }
+    }
+
+    /** A failure worth another attempt: a transient HTTP error or rows rejected transiently. */
+    private static final class RetryableFailure extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        RetryableFailure(String message) {
+            super(message);
         }
     }
 
@@ -203,25 +227,5 @@ final class BigQuerySinkWriter<T> implements SinkWriter<T> {
         // Code 0: no HTTP response at all (connection refused or reset, read timeout). The cause
         // of an HTTP error is an IOException too, so the code decides, not the cause.
         return e.isRetryable() || RETRYABLE_HTTP.contains(e.getCode()) || e.getCode() == 0;
-    }
-
-    /** Exponential backoff: {@code initial × 2^(attempt-1)}, capped. */
-    static final class Backoff implements Serializable {
-        private static final long serialVersionUID = 1L;
-
-        final int maxAttempts;
-        private final long initialMillis;
-        private final long maxMillis;
-
-        Backoff(int maxAttempts, Duration initial, Duration max) {
-            this.maxAttempts = maxAttempts;
-            this.initialMillis = initial.toMillis();
-            this.maxMillis = max.toMillis();
-        }
-
-        long delayMillis(int attempt) {
-            int doublings = Math.min(attempt - 1, 30);
-            return Math.min(maxMillis, initialMillis << doublings);
-        }
     }
 }

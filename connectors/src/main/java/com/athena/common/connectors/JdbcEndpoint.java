@@ -65,8 +65,8 @@ public final class JdbcEndpoint implements Serializable {
 
     /**
      * Adds {@code sslmode} and {@code sslrootcert} to a JDBC URL. A parameter the URL already sets
-     * wins: whoever wrote the URL chose it on purpose (the local TimescaleDB's URL says {@code
-     * sslmode=disable}, as the WASM server speaks no TLS).
+     * wins: whoever wrote the URL chose it on purpose (say {@code sslmode=disable} for a server on
+     * a private network that speaks no TLS).
      */
     public static String withTls(String url, Optional<String> sslMode, Optional<String> rootCert) {
         String result = url;

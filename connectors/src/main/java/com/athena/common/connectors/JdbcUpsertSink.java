@@ -7,18 +7,14 @@ import org.apache.flink.connector.jdbc.JdbcStatementBuilder;
 import org.apache.flink.connector.jdbc.datasource.connections.SimpleJdbcConnectionProvider;
 import org.apache.flink.connector.jdbc.internal.JdbcOutputFormat;
 import org.apache.flink.connector.jdbc.internal.JdbcOutputSerializer;
-import org.apache.flink.connector.jdbc.internal.executor.JdbcBatchStatementExecutor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.function.SerializableFunction;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 
 /**
  * A sink of batched, idempotent upserts through flink-connector-jdbc's output format (batching,
@@ -28,11 +24,8 @@ import java.util.List;
  * reWriteBatchedInserts} turns into multi-row statements) or in one execution of its own ({@link
  * Route#batched}, e.g. one array per column unnested by the statement).
  *
- * <p>Each element is routed to one of several upsert statements (tables), all over one connection
- * per writer, which matters where the database serves few connections (the local WASM TimescaleDB
- * serves one at a time); a flush executes every statement's batch in the order the routes are
- * given. Every checkpoint flushes, so the sink is at-least-once; since every statement is an upsert
- * on a natural key, a replay after a failure leaves exactly the rows of a run without one.
+ * <p>Every checkpoint flushes, so the sink is at-least-once; since the statement is an upsert on a
+ * natural key, a replay after a failure leaves exactly the rows of a run without one.
  */
 public final class JdbcUpsertSink<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
@@ -78,101 +71,42 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
 
     private final JdbcEndpoint endpoint;
     private final JdbcExecutionOptions options;
-    private final List<Route<T>> routes;
-    private final SerializableFunction<T, Integer> router;
+    private final Route<T> route;
 
-    /**
-     * @param router the index in {@code routes} of an element's statement
-     */
-    public JdbcUpsertSink(
-            JdbcEndpoint endpoint,
-            JdbcExecutionOptions options,
-            List<Route<T>> routes,
-            SerializableFunction<T, Integer> router) {
-        if (routes.isEmpty()) {
-            throw new IllegalArgumentException("no routes");
-        }
+    private JdbcUpsertSink(JdbcEndpoint endpoint, JdbcExecutionOptions options, Route<T> route) {
         this.endpoint = endpoint;
         this.options = options;
-        this.routes = new ArrayList<>(routes);
-        this.router = router;
+        this.route = route;
     }
 
     /** A sink of one upsert statement. */
     public static <T> JdbcUpsertSink<T> of(
             JdbcEndpoint endpoint, JdbcExecutionOptions options, Route<T> route) {
-        return new JdbcUpsertSink<>(endpoint, options, List.of(route), element -> 0);
+        return new JdbcUpsertSink<>(endpoint, options, route);
     }
 
     @Override
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(InitContext context) throws IOException {
-        List<Route<T>> targets = routes;
-        SerializableFunction<T, Integer> route = router;
-        JdbcOutputFormat<T, T, RoutedExecutor<T>> format =
+        Route<T> target = route;
+        JdbcOutputFormat<T, T, LastWinsBatchExecutor<T>> format =
                 new JdbcOutputFormat<>(
                         new SimpleJdbcConnectionProvider(endpoint.connectionOptions()),
                         options,
-                        () -> new RoutedExecutor<>(targets, route));
+                        () ->
+                                new LastWinsBatchExecutor<>(
+                                        target.sql(), target.key()::apply, target.writer()));
         format.open(
                 JdbcOutputSerializer.of(
                         context.<T>createInputSerializer(), context.isObjectReuseEnabled()));
         return new Writer<>(format, context.metricGroup().counter(METRIC_FLUSHES));
     }
 
-    /** One last-wins batch per route, executed in route order. */
-    static final class RoutedExecutor<T> implements JdbcBatchStatementExecutor<T> {
-        private final List<LastWinsBatchExecutor<T>> executors = new ArrayList<>();
-        private final SerializableFunction<T, Integer> router;
-
-        RoutedExecutor(List<Route<T>> routes, SerializableFunction<T, Integer> router) {
-            for (Route<T> r : routes) {
-                executors.add(new LastWinsBatchExecutor<>(r.sql(), r.key()::apply, r.writer()));
-            }
-            this.router = router;
-        }
-
-        @Override
-        public void prepareStatements(Connection connection) throws SQLException {
-            for (LastWinsBatchExecutor<T> e : executors) {
-                e.prepareStatements(connection);
-            }
-        }
-
-        @Override
-        public void addToBatch(T record) throws SQLException {
-            executors.get(router.apply(record)).addToBatch(record);
-        }
-
-        @Override
-        public void executeBatch() throws SQLException {
-            // Each executor clears its batch only on success, so a retry resends what failed.
-            for (LastWinsBatchExecutor<T> e : executors) {
-                e.executeBatch();
-            }
-        }
-
-        @Override
-        public void closeStatements() throws SQLException {
-            for (LastWinsBatchExecutor<T> e : executors) {
-                e.closeStatements();
-            }
-        }
-
-        int pending() {
-            int n = 0;
-            for (LastWinsBatchExecutor<T> e : executors) {
-                n += e.pending();
-            }
-            return n;
-        }
-    }
-
     private static final class Writer<T> implements SinkWriter<T> {
-        private final JdbcOutputFormat<T, T, RoutedExecutor<T>> format;
+        private final JdbcOutputFormat<T, T, LastWinsBatchExecutor<T>> format;
         private final Counter flushes;
 
-        Writer(JdbcOutputFormat<T, T, RoutedExecutor<T>> format, Counter flushes) {
+        Writer(JdbcOutputFormat<T, T, LastWinsBatchExecutor<T>> format, Counter flushes) {
             this.format = format;
             this.flushes = flushes;
         }

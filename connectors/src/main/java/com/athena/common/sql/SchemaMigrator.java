@@ -104,12 +104,16 @@ public final class SchemaMigrator {
         return statements;
     }
 
-    /** Whether the server can load TimescaleDB. */
-    public static boolean timescaleAvailable(Connection connection) throws SQLException {
+    /**
+     * Whether this database has the TimescaleDB extension. Not whether the server could load it:
+     * one server may serve a plain database next to a Timescale one (the local services do), and
+     * creating the extension takes a superuser, who decides which database gets it.
+     */
+    public static boolean timescaleInstalled(Connection connection) throws SQLException {
         try (Statement st = connection.createStatement();
                 ResultSet rs =
                         st.executeQuery(
-                                "SELECT count(*) FROM pg_available_extensions WHERE name = 'timescaledb'")) {
+                                "SELECT count(*) FROM pg_extension WHERE extname = 'timescaledb'")) {
             rs.next();
             return rs.getLong(1) > 0;
         }
@@ -117,7 +121,7 @@ public final class SchemaMigrator {
 
     /** Applies every migration that fits this server; returns how many statements ran. */
     public static int apply(Connection connection, List<Migration> migrations) throws SQLException {
-        boolean timescale = timescaleAvailable(connection);
+        boolean timescale = timescaleInstalled(connection);
         int applied = 0;
         try (Statement st = connection.createStatement()) {
             for (Migration migration : migrations) {

@@ -62,17 +62,15 @@ class ServiceEnvironmentTest {
                 "# Written by bin/services up -- addresses of the local services\n"
                         + "# Values with shell metacharacters are single-quoted.\n"
                         + "POSTGRES_JDBC_URL=jdbc:postgresql://127.0.0.1:5432/athena\n"
-                        + "TIMESCALEDB_JDBC_URL='jdbc:postgresql://127.0.0.1:5433/postgres"
-                        + "?preferQueryMode=simple&sslmode=disable'\n"
+                        + "TIMESCALEDB_JDBC_URL='jdbc:postgresql://127.0.0.1:5432/timescaledb"
+                        + "?sslmode=disable'\n"
                         + "\n"
                         + "PUBSUB_PROJECT_ID=athena-local\n");
         ServiceEnvironment env = ServiceEnvironment.load(Map.of(), subdirectory());
         assertThat(env.get("POSTGRES_JDBC_URL"))
                 .contains("jdbc:postgresql://127.0.0.1:5432/athena");
         assertThat(env.get("TIMESCALEDB_JDBC_URL"))
-                .contains(
-                        "jdbc:postgresql://127.0.0.1:5433/postgres"
-                                + "?preferQueryMode=simple&sslmode=disable");
+                .contains("jdbc:postgresql://127.0.0.1:5432/timescaledb" + "?sslmode=disable");
         assertThat(env.get("PUBSUB_PROJECT_ID")).contains("athena-local");
     }
 

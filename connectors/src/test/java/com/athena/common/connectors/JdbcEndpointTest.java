@@ -76,7 +76,8 @@ class JdbcEndpointTest {
                                 "POSTGRES_JDBC_URL", "jdbc:postgresql://127.0.0.1:5432/athena",
                                 "POSTGRES_USER", "athena",
                                 "POSTGRES_PASSWORD", "pw",
-                                "TIMESCALEDB_JDBC_URL", "jdbc:postgresql://127.0.0.1:5433/postgres",
+                                "TIMESCALEDB_JDBC_URL",
+                                        "jdbc:postgresql://127.0.0.1:5432/timescaledb",
                                 "TIMESCALEDB_USER", "postgres"),
                         emptyDirectory);
         JdbcEndpoint postgres = JdbcEndpoint.postgres(env);
@@ -86,7 +87,8 @@ class JdbcEndpointTest {
         assertThat(postgres.user()).isEqualTo("athena");
         assertThat(postgres.connectionOptions().getPassword()).contains("pw");
         assertThat(timescale.url())
-                .isEqualTo("jdbc:postgresql://127.0.0.1:5433/postgres?reWriteBatchedInserts=true");
+                .isEqualTo(
+                        "jdbc:postgresql://127.0.0.1:5432/timescaledb?reWriteBatchedInserts=true");
         assertThat(timescale.user()).isEqualTo("postgres");
         assertThat(timescale.connectionOptions().getPassword()).contains("");
     }
@@ -101,7 +103,7 @@ class JdbcEndpointTest {
                                 "POSTGRES_SSLMODE", "verify-full",
                                 "POSTGRES_SSLROOTCERT", "/srv/tls dir/ca&1.crt",
                                 "TIMESCALEDB_JDBC_URL",
-                                        "jdbc:postgresql://127.0.0.1:5433/postgres?SSLMODE=disable",
+                                        "jdbc:postgresql://127.0.0.1:5432/timescaledb?SSLMODE=disable",
                                 "TIMESCALEDB_USER", "postgres",
                                 "TIMESCALEDB_SSLMODE", "require",
                                 "TIMESCALEDB_SSLROOTCERT", "/srv/ca.crt"),
@@ -119,7 +121,7 @@ class JdbcEndpointTest {
         // The URL's own sslmode wins (any case); the root certificate is still added.
         assertThat(JdbcEndpoint.timescale(env).url())
                 .isEqualTo(
-                        "jdbc:postgresql://127.0.0.1:5433/postgres?SSLMODE=disable"
+                        "jdbc:postgresql://127.0.0.1:5432/timescaledb?SSLMODE=disable"
                                 + "&sslrootcert=%2Fsrv%2Fca.crt&reWriteBatchedInserts=true");
     }
 

@@ -100,16 +100,7 @@ public final class MarketConditionsRules implements Serializable {
 
     /** The fear &amp; greed band's name. */
     public static String sentimentLabel(int fearGreedIndex) {
-        if (fearGreedIndex <= 20) {
-            return "extreme_fear";
-        } else if (fearGreedIndex <= 40) {
-            return "bearish";
-        } else if (fearGreedIndex <= 60) {
-            return "neutral";
-        } else if (fearGreedIndex <= 80) {
-            return "bullish";
-        }
-        return "extreme_greed";
+        return Sentiment.of(fearGreedIndex).label();
     }
 
     static String trendLabel(TrendDirection direction) {

@@ -1,5 +1,7 @@
 package com.athena.common.market;
 
+import com.athena.common.json.Labeled;
+
 /**
  * A bar length the market pipeline aggregates trades into, identified by its label ({@code 1m},
  * {@code 5m}, {@code 15m}, {@code 1h}, {@code 1d}).
@@ -7,7 +9,7 @@ package com.athena.common.market;
  * <p>Windows are aligned to the UTC epoch, so a 1h bar always opens on the hour and a 1d bar at
  * 00:00 UTC, whatever the time zone of the machine.
  */
-public enum Timeframe {
+public enum Timeframe implements Labeled {
     M1("1m", 60_000L),
     M5("5m", 5 * 60_000L),
     M15("15m", 15 * 60_000L),
@@ -23,6 +25,7 @@ public enum Timeframe {
     }
 
     /** The label used in events, table rows and configuration, e.g. {@code "5m"}. */
+    @Override
     public String label() {
         return label;
     }
@@ -53,10 +56,9 @@ public enum Timeframe {
      * @throws IllegalArgumentException if the label is not one of {@code 1m, 5m, 15m, 1h, 1d}
      */
     public static Timeframe parse(String label) {
-        for (Timeframe tf : values()) {
-            if (tf.label.equals(label)) {
-                return tf;
-            }
+        Timeframe tf = Labeled.fromLabel(Timeframe.class, label);
+        if (tf != null) {
+            return tf;
         }
         throw new IllegalArgumentException(
                 "Unknown timeframe '" + label + "'; allowed labels are " + allowedLabels());

@@ -33,9 +33,9 @@ public final class TreasuryEventParser implements RecordParser<TreasuryEvent> {
 
     public static final String LLM_CALL = "llm_call";
     public static final String API_CALL = "api_call";
-    public static final String LLM_COST = "llm_cost";
-    public static final String API_COST = "api_cost";
-    public static final String OTHER_COST = "other";
+    public static final String LLM_COST = CostCategory.LLM_COST.label();
+    public static final String API_COST = CostCategory.API_COST.label();
+    public static final String OTHER_COST = CostCategory.OTHER.label();
 
     private final CostPricing pricing;
     private final long maxFutureMillis;

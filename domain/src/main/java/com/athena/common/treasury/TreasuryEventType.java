@@ -1,7 +1,9 @@
 package com.athena.common.treasury;
 
+import com.athena.common.json.Labeled;
+
 /** What a treasury event does to an agent's balance. */
-public enum TreasuryEventType {
+public enum TreasuryEventType implements Labeled {
     /** A cost (LLM tokens, an API call, or a given amount): subtracted from the balance. */
     COST("cost"),
     /** The balance as the treasury reports it: sets the balance, may carry a burn estimate. */
@@ -18,17 +20,13 @@ public enum TreasuryEventType {
     }
 
     /** The name in the JSON events and in the outputs. */
+    @Override
     public String label() {
         return label;
     }
 
     /** The type named {@code label}, or {@code null} if none is. */
     public static TreasuryEventType fromLabel(String label) {
-        for (TreasuryEventType type : values()) {
-            if (type.label.equals(label)) {
-                return type;
-            }
-        }
-        return null;
+        return Labeled.fromLabel(TreasuryEventType.class, label);
     }
 }

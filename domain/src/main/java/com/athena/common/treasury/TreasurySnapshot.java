@@ -9,20 +9,20 @@ import java.util.Objects;
  */
 public class TreasurySnapshot {
     /** After a cost or balance event. */
-    public static final String EVENT = "event";
+    public static final String EVENT = SnapshotType.EVENT.label();
 
     /** At the close of a UTC day on which the agent had an event. */
-    public static final String DAY_CLOSE = "day_close";
+    public static final String DAY_CLOSE = SnapshotType.DAY_CLOSE.label();
 
     /** After the market-crash override changed for the agent. */
-    public static final String MARKET = "market";
+    public static final String MARKET = SnapshotType.MARKET.label();
 
     public String agentId;
 
     /** Event time of the step, epoch millis; a day closes at its last millisecond. */
     public long timestamp;
 
-    /** {@link #EVENT}, {@link #DAY_CLOSE} or {@link #MARKET}. */
+    /** A {@link SnapshotType}'s label: {@link #EVENT}, {@link #DAY_CLOSE} or {@link #MARKET}. */
     public String snapshotType;
 
     /** The UTC day of {@link #timestamp}, {@code yyyy-mm-dd}. */

@@ -8,9 +8,9 @@ import java.util.Objects;
  * agent_data_system_logs}. A Flink POJO.
  */
 public class TreasuryTransition {
-    public static final String EMOTIONAL_STATE = "emotional_state";
-    public static final String SURVIVAL_MODE = "survival_mode";
-    public static final String COST_SAVING_MODE = "cost_saving_mode";
+    public static final String EMOTIONAL_STATE = TransitionType.EMOTIONAL_STATE.label();
+    public static final String SURVIVAL_MODE = TransitionType.SURVIVAL_MODE.label();
+    public static final String COST_SAVING_MODE = TransitionType.COST_SAVING_MODE.label();
 
     /** Deterministic: {@code <agent>_<time>_<step>_<type>}, the Firestore document id. */
     public String transitionId;
@@ -20,13 +20,13 @@ public class TreasuryTransition {
     /** Event time, epoch millis. */
     public long timestamp;
 
-    /** {@link #EMOTIONAL_STATE}, {@link #SURVIVAL_MODE} or {@link #COST_SAVING_MODE}. */
+    /** A {@link TransitionType}'s label: {@link #EMOTIONAL_STATE}, {@link #SURVIVAL_MODE}, ... */
     public String transitionType;
 
     /**
-     * {@code emotional_state_changed}, {@code survival_mode_activated}, {@code
-     * survival_mode_deactivated}, {@code cost_saving_mode_activated} or {@code
-     * cost_saving_mode_deactivated}.
+     * A {@link TransitionEvent}'s label: {@code emotional_state_changed}, {@code
+     * survival_mode_activated}, {@code survival_mode_deactivated}, {@code
+     * cost_saving_mode_activated} or {@code cost_saving_mode_deactivated}.
      */
     public String event;
 

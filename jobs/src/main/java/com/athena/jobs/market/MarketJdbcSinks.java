@@ -29,10 +29,10 @@ public final class MarketJdbcSinks {
      * ({@link #bindMarketBars}). The arrays are unnested in the select list, where PostgreSQL walks
      * them in lockstep; {@code FROM unnest(a, b, ...)} first materializes each array's rows and
      * measured slower (bench/findings.md). One statement per batch instead of the multi-row {@code
-     * VALUES} that {@code reWriteBatchedInserts} makes of per-row parameters, and unlike {@code
-     * COPY} it works on every PostgreSQL-protocol server the job writes to (the local TimescaleDB
-     * refuses {@code COPY FROM STDIN}). The bar's open time travels as epoch milliseconds: exact,
-     * and free of the session time zone that the text of a timestamp array would depend on.
+     * VALUES} that {@code reWriteBatchedInserts} makes of per-row parameters; unlike {@code COPY}
+     * it upserts, so a replayed batch overwrites its rows instead of failing on the key. The bar's
+     * open time travels as epoch milliseconds: exact, and free of the session time zone that the
+     * text of a timestamp array would depend on.
      */
     static final String UPSERT_MARKET_DATA =
             "INSERT INTO market_data (symbol, timeframe, ts, open, high, low, close, volume,"

@@ -12,21 +12,15 @@ import com.athena.common.market.Bar;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.MarketConditions;
 import com.athena.common.market.MarketSnapshot;
-import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamUtils;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -152,44 +146,19 @@ public final class MarketJob {
         if (!settings.idleness.isZero()) {
             watermarks = watermarks.withIdleness(settings.idleness);
         }
-        SingleOutputStreamOperator<Trade> unique =
+        // One keyed step per trade: de-duplication and the open bar of every timeframe at once.
+        SingleOutputStreamOperator<Bar> bars =
                 trades.assignTimestampsAndWatermarks(watermarks)
                         .uid(MarketNames.TRADE_WATERMARKS)
                         .name(MarketNames.TRADE_WATERMARKS)
                         .keyBy(trade -> trade.symbol)
-                        .process(new DeduplicateTrades(settings.dedupHorizon))
-                        .uid(MarketNames.DEDUP_TRADES)
+                        .process(
+                                new TradeBarsFunction(settings.timeframes, settings.dedupHorizon),
+                                TypeInformation.of(Bar.class))
+                        .uid(MarketNames.TRADE_BARS)
                         .name(MarketNames.DEDUP_TRADES);
-        deadLetters.add(unique.getSideOutput(ParseOrDeadLetter.DEAD_LETTERS));
-        // Still partitioned by symbol: the windows follow without another shuffle.
-        KeyedStream<Trade, String> bySymbol =
-                DataStreamUtils.reinterpretAsKeyedStream(
-                        unique, trade -> trade.symbol, Types.STRING);
-
-        List<DataStream<Bar>> bars = new ArrayList<>();
-        for (Timeframe tf : settings.timeframes) {
-            SingleOutputStreamOperator<Bar> closed = bars(bySymbol, tf);
-            bars.add(closed);
-            String lateUid = MarketNames.LATE_TRADES + "-" + tf.label();
-            deadLetters.add(
-                    closed.getSideOutput(MarketState.LATE_TRADES)
-                            .map(new LateTradeToDeadLetter(tf))
-                            .uid(lateUid)
-                            .name(lateUid));
-        }
-        return bars;
-    }
-
-    /**
-     * The bars of one timeframe: an event-time tumbling window per symbol, aggregated
-     * incrementally, late trades to {@link MarketState#LATE_TRADES}.
-     */
-    static SingleOutputStreamOperator<Bar> bars(KeyedStream<Trade, String> bySymbol, Timeframe tf) {
-        return bySymbol.window(TumblingEventTimeWindows.of(Duration.ofMillis(tf.millis())))
-                .sideOutputLateData(MarketState.LATE_TRADES)
-                .aggregate(new TradeBarAggregate(), new EmitBar(tf))
-                .uid(MarketNames.bars(tf))
-                .name(MarketNames.bars(tf));
+        deadLetters.add(bars.getSideOutput(ParseOrDeadLetter.DEAD_LETTERS));
+        return List.of(bars);
     }
 
     private DataStream<MarketBar> indicators(DataStream<Bar> bars) {

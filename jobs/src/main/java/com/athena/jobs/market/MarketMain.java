@@ -18,14 +18,12 @@ import com.athena.common.flink.SourceFactory;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.MarketConditions;
 import com.athena.common.market.MarketSnapshot;
+import com.athena.jobs.JobOptions;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,24 +34,14 @@ import java.util.List;
  * builds the real connectors; {@link MarketJob} builds the graph.
  */
 public final class MarketMain {
-    private static final Logger LOG = LoggerFactory.getLogger(MarketMain.class);
-
     /** The {@code source} column of the rows this job writes. */
-    static final String ROW_SOURCE = "market-job";
+    public static final String ROW_SOURCE = "market-job";
 
     private MarketMain() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration config = CommonOptions.fromArgs(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-            // Sinks flush and Pub/Sub acknowledges only on checkpoints.
-            env.enableCheckpointing(
-                    config.get(CommonOptions.DEFAULT_CHECKPOINT_INTERVAL).toMillis());
-            LOG.warn(
-                    "No checkpointing configured; using {}",
-                    config.get(CommonOptions.DEFAULT_CHECKPOINT_INTERVAL));
-        }
+        Configuration config = JobOptions.fromClusterAndArgs(args);
+        StreamExecutionEnvironment env = JobOptions.environment(config);
         build(config, ServiceEnvironment.load()).build(env);
         env.execute(MarketNames.JOB_NAME);
     }
@@ -65,7 +53,7 @@ public final class MarketMain {
         PubSubEndpoint pubsub = PubSubEndpoint.from(services);
         JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
         JdbcExecutionOptions jdbc = CommonOptions.jdbcExecution(config);
-        String subscription = config.get(CommonOptions.SNAPSHOTS_SUBSCRIPTION);
+        String subscription = config.get(MarketOptions.SNAPSHOTS_SUBSCRIPTION);
 
         MarketJob.Sources sources =
                 new MarketJob.Sources(
@@ -73,7 +61,7 @@ public final class MarketMain {
                                 SourceFactory.of(
                                         KafkaSources.raw(
                                                 kafka,
-                                                config.get(CommonOptions.TRADES_TOPIC),
+                                                config.get(MarketOptions.TRADES_TOPIC),
                                                 config.get(CommonOptions.KAFKA_GROUP_ID),
                                                 config.get(CommonOptions.SOURCE_BOUNDED)),
                                         TypeInformation.of(RawRecord.class)),
@@ -128,7 +116,7 @@ public final class MarketMain {
                                 NamedSink.of(
                                         MarketNames.SINK_DEAD_LETTERS_KAFKA,
                                         KafkaSinks.deadLetters(
-                                                kafka, config.get(MarketSettings.DLQ_TOPIC))),
+                                                kafka, config.get(MarketOptions.DLQ_TOPIC))),
                                 NamedSink.of(
                                         MarketNames.SINK_DEAD_LETTERS_JDBC,
                                         JdbcSinks.deadLetters(timescale, jdbc))));

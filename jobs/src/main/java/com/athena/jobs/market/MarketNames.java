@@ -18,8 +18,19 @@ public final class MarketNames {
     public static final String PARSE_BARS = "parse-bars";
     public static final String PARSE_SNAPSHOTS = "parse-snapshots";
     public static final String TRADE_WATERMARKS = "trade-watermarks";
+
+    /**
+     * The one keyed step per trade: de-duplication and the bars of every timeframe. Its name stays
+     * {@link #DEDUP_TRADES}, so that the {@code duplicateTrades} metric keeps its operator name.
+     */
+    public static final String TRADE_BARS = "trade-bars";
+
+    /** Former graph (state migrated by bin/state migrate market): the de-duplication operator. */
     public static final String DEDUP_TRADES = "dedup-trades";
+
+    /** Former graph: the map from late trades to their dead letters, one per timeframe. */
     public static final String LATE_TRADES = "late-trades";
+
     public static final String INDICATORS = "indicators";
     public static final String MARKET_CONDITIONS = "market-conditions";
     public static final String CONDITIONS_FILTER = "market-conditions-timeframe";
@@ -40,7 +51,10 @@ public final class MarketNames {
 
     private MarketNames() {}
 
-    /** The window operator of one timeframe; derived from the timeframe's fixed label. */
+    /**
+     * Former graph (state migrated by bin/state migrate market): the window operator of one
+     * timeframe; derived from the timeframe's fixed label.
+     */
     public static String bars(Timeframe timeframe) {
         return "bars-" + timeframe.label();
     }

@@ -3,15 +3,15 @@ package com.athena.jobs.market;
 import com.athena.common.indicators.IndicatorState;
 import com.athena.common.market.MarketConditions;
 import com.athena.common.market.MarketSnapshot;
-import com.athena.common.market.Trade;
+import com.athena.common.market.OpenBars;
+import com.athena.common.market.TradeBars;
 
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.util.OutputTag;
 
-/** The market job's state descriptors and side outputs. Their names never change. */
+/** The market job's state descriptors. Their names never change. */
 public final class MarketState {
 
     /** Per (symbol, timeframe): every indicator's running state. */
@@ -30,17 +30,33 @@ public final class MarketState {
 
     public static final String LATEST = "latest";
 
-    /** Per symbol: trade id to event time, until the watermark passes it plus the horizon. */
+    /**
+     * Per symbol, in the trade step ({@link MarketNames#TRADE_BARS}): the open bars of every
+     * timeframe and the pending clean-ups of {@link #TRADE_IDS}.
+     */
+    public static final ValueStateDescriptor<OpenBars> OPEN_BARS =
+            new ValueStateDescriptor<>("open-bars", TypeInformation.of(OpenBars.class));
+
+    /**
+     * Per symbol, in the trade step: {@link TradeBars#idKey source and trade id} to the trade's
+     * event time, until the watermark passes it plus the horizon.
+     */
+    public static final MapStateDescriptor<String, Long> TRADE_IDS =
+            new MapStateDescriptor<>("trade-ids", Types.STRING, Types.LONG);
+
+    /**
+     * Former graph, de-duplication operator ({@link MarketNames#DEDUP_TRADES}), per symbol: trade
+     * id to event time. Read only by the savepoint migration.
+     */
     public static final MapStateDescriptor<String, Long> SEEN_TRADES =
             new MapStateDescriptor<>("seen-trades", Types.STRING, Types.LONG);
 
-    /** Per symbol: the watermark up to which {@link #SEEN_TRADES} was last cleaned. */
+    /**
+     * Former graph, per symbol: the watermark up to which {@link #SEEN_TRADES} was last cleaned.
+     * Read only by the savepoint migration.
+     */
     public static final ValueStateDescriptor<Long> SEEN_TRADES_CLEANED =
             new ValueStateDescriptor<>("seen-trades-cleaned", Types.LONG);
-
-    /** Trades that arrived after their bar closed. */
-    public static final OutputTag<Trade> LATE_TRADES =
-            new OutputTag<>("late-trades", TypeInformation.of(Trade.class));
 
     private MarketState() {}
 }

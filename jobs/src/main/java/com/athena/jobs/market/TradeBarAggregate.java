@@ -5,7 +5,11 @@ import com.athena.common.market.Trade;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 
-/** Folds a window's trades into OHLCV incrementally, so a window keeps one accumulator. */
+/**
+ * Folds a window's trades into OHLCV incrementally, so a window keeps one accumulator: the
+ * aggregate of the former graph's window operators ({@code bars-<tf>}), with which {@link
+ * MarketMigration} reads their state.
+ */
 public class TradeBarAggregate
         implements AggregateFunction<Trade, OhlcvAccumulator, OhlcvAccumulator> {
     private static final long serialVersionUID = 1L;

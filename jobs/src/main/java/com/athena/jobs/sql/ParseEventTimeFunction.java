@@ -18,9 +18,9 @@ import java.time.Instant;
  *
  * <p>Flink's JSON format reads {@code ts} of the trades as a STRING whether it was sent as a number
  * or as text; this function then applies the market job's own rules ({@link JsonFields#timestamp}),
- * so SQL and the job accept the same times. The future bound (the job's {@code event.max-future}
- * default) keeps a bogus far-future trade from pushing the watermark ahead and making every later
- * trade late; it depends on the wall clock, hence not deterministic.
+ * so SQL and the job accept the same times. The future bound (the job's {@code
+ * market.event.max-future} default) keeps a bogus far-future trade from pushing the watermark ahead
+ * and making every later trade late; it depends on the wall clock, hence not deterministic.
  */
 public class ParseEventTimeFunction extends ScalarFunction {
 

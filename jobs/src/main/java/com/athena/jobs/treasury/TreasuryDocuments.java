@@ -3,6 +3,8 @@ package com.athena.jobs.treasury;
 import com.athena.common.firestore.FirestoreDocumentMapper;
 import com.athena.common.firestore.FirestoreIds;
 import com.athena.common.treasury.DailyCost;
+import com.athena.common.treasury.EmotionalState;
+import com.athena.common.treasury.TransitionEvent;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryTransition;
 
@@ -159,10 +161,10 @@ public final class TreasuryDocuments {
         }
 
         static String level(TreasuryTransition t) {
+            TransitionEvent event = TransitionEvent.fromLabel(t.event);
             boolean alarming =
-                    "desperate".equals(t.to)
-                            || "survival_mode_activated".equals(t.event)
-                            || "cost_saving_mode_activated".equals(t.event);
+                    EmotionalState.DESPERATE.label().equals(t.to)
+                            || (event != null && event.activates());
             return alarming ? "warning" : "info";
         }
     }

@@ -1,20 +1,13 @@
 package com.athena.jobs.treasury;
 
-import com.athena.common.deadletter.DeadLetter;
-import com.athena.common.json.JsonFields;
 import com.athena.common.market.MarketSnapshot;
-import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.CrashRules;
 import com.athena.common.treasury.CrashTimeline;
-import com.athena.common.treasury.DailyCost;
 import com.athena.common.treasury.TreasuryEngine;
 import com.athena.common.treasury.TreasuryEvent;
-import com.athena.common.treasury.TreasuryEventType;
-import com.athena.common.treasury.TreasuryOutput;
 import com.athena.common.treasury.TreasuryRules;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryState;
-import com.athena.common.treasury.TreasuryTransition;
 
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
@@ -25,24 +18,22 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
-import org.apache.flink.util.OutputTag;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The treasury of each agent, in event time: loads the agent's state, lets {@link TreasuryEngine}
- * apply what is due, saves it, and routes the output (snapshots on the main output; transitions,
- * costs, daily costs and rejected events on side outputs).
+ * The treasury of each agent, in event time: loads the agent's state, lets {@link TreasuryStepper}
+ * (and through it {@link TreasuryEngine}) apply what is due, saves it, and emits the output through
+ * a {@link TreasuryOutputRouter} (snapshots on the main output; transitions, costs, daily costs and
+ * rejected events on side outputs).
  *
  * <ul>
  *   <li>A new event id is remembered for the de-duplication TTL; an id seen before is a duplicate,
@@ -70,11 +61,7 @@ public class TreasuryFunction
     public static final String METRIC_REJECTED = "rejectedLateBalances";
     public static final String METRIC_TRANSITIONS = "transitions";
 
-    /** Orders events of the same time deterministically, whatever their arrival order. */
-    static final Comparator<TreasuryEvent> ORDER =
-            Comparator.<TreasuryEvent>comparingLong(e -> e.timestamp).thenComparing(e -> e.eventId);
-
-    private final TreasuryEngine engine;
+    private final TreasuryStepper stepper;
     private final CrashRules crash;
     private final Duration dedupTtl;
     private final long signalRetentionMillis;
@@ -90,7 +77,7 @@ public class TreasuryFunction
     private transient Counter transitions;
 
     public TreasuryFunction(TreasuryRules rules, Duration dedupTtl, Duration signalRetention) {
-        this.engine = new TreasuryEngine(rules);
+        this.stepper = new TreasuryStepper(rules);
         this.crash = rules.crash();
         this.dedupTtl = dedupTtl;
         this.signalRetentionMillis = signalRetention.toMillis();
@@ -117,14 +104,7 @@ public class TreasuryFunction
         if (seen.contains(event.eventId)) {
             // Applied once already: kept as a dead letter so a retrying producer shows up.
             duplicates.inc();
-            ctx.output(
-                    TreasuryJobState.REJECTED,
-                    new DeadLetter(
-                            TreasuryNames.DLQ_DUPLICATES,
-                            event.agentId + "/" + event.eventId,
-                            event.timestamp,
-                            "duplicate event_id " + event.eventId + ": already applied, not again",
-                            json(event)));
+            ctx.output(TreasuryJobState.REJECTED, TreasuryDeadLetters.duplicate(event));
             return;
         }
         seen.put(event.eventId, event.timestamp);
@@ -135,7 +115,7 @@ public class TreasuryFunction
         }
         TimerService timers = ctx.timerService();
         long watermark = timers.currentWatermark();
-        if (event.timestamp > watermark) {
+        if (TreasuryStepper.waits(event, watermark)) {
             List<TreasuryEvent> waiting = buffer.get(event.timestamp);
             if (waiting == null) {
                 waiting = new ArrayList<>(1);
@@ -145,11 +125,10 @@ public class TreasuryFunction
             timers.registerEventTimeTimer(event.timestamp);
             s.bufferedEvents++;
         } else {
-            // The watermark has passed it: nothing older can still come, so apply it now.
             CrashTimeline market = timeline(ctx.getBroadcastState(TreasuryJobState.CRASH_SIGNALS));
-            Emitter emit = emitter(out, ctx::output);
-            apply(s, event, market, emit);
-            engine.advance(s, watermark, true, market, emit);
+            TreasuryOutputRouter emit = router(out, ctx::output);
+            count(event, stepper.apply(s, event, market, emit));
+            stepper.advanceTo(s, watermark, market, emit);
             schedule(s, timers, market);
         }
         treasury.update(s);
@@ -164,12 +143,12 @@ public class TreasuryFunction
         }
         long watermark = ctx.timerService().currentWatermark();
         CrashTimeline market = timeline(ctx.getBroadcastState(TreasuryJobState.CRASH_SIGNALS));
-        Emitter emit = emitter(out, ctx::output);
+        TreasuryOutputRouter emit = router(out, ctx::output);
         for (TreasuryEvent event : drainUpTo(watermark, ctx.timerService())) {
             s.bufferedEvents--;
-            apply(s, event, market, emit);
+            count(event, stepper.apply(s, event, market, emit));
         }
-        engine.advance(s, watermark, true, market, emit);
+        stepper.advanceTo(s, watermark, market, emit);
         schedule(s, ctx.timerService(), market);
         treasury.update(s);
     }
@@ -192,40 +171,19 @@ public class TreasuryFunction
             signals.remove(removed);
         }
         LOG.debug("Crash signal {} at {}", signal, Instant.ofEpochMilli(snapshot.timestamp));
-        Emitter emit = emitter(out, ctx::output);
+        TreasuryOutputRouter emit = router(out, ctx::output);
         ctx.applyToKeyedState(
                 TreasuryJobState.TREASURY,
                 (agent, state) -> {
                     TreasuryState s = state.value();
-                    if (s != null && moveIdleAgent(s, market, emit)) {
+                    if (s != null && stepper.moveIdleAgent(s, market, emit)) {
                         state.update(s);
                     }
                 });
     }
 
-    /**
-     * Applies the override changes to an agent that has nothing pending before them (no buffered
-     * event, no day to close first): no timer of its own would wake it. Returns whether it moved.
-     */
-    private boolean moveIdleAgent(TreasuryState s, CrashTimeline market, Emitter emit) {
-        if (s.bufferedEvents > 0) {
-            return false;
-        }
-        boolean moved = false;
-        while (true) {
-            long wake = engine.nextWakeUp(s, market);
-            boolean closesFirst =
-                    s.openDay != TreasuryState.NONE && TreasuryEngine.closeTime(s.openDay) <= wake;
-            if (wake == Long.MAX_VALUE || closesFirst) {
-                return moved;
-            }
-            engine.advance(s, wake, true, market, emit);
-            moved = true;
-        }
-    }
-
-    private void apply(TreasuryState s, TreasuryEvent event, CrashTimeline market, Emitter emit) {
-        TreasuryEngine.Outcome outcome = engine.onEvent(s, event, market, emit);
+    /** Counts an event applied late or rejected. */
+    private void count(TreasuryEvent event, TreasuryEngine.Outcome outcome) {
         if (outcome != TreasuryEngine.Outcome.APPLIED) {
             late.inc();
             if (outcome == TreasuryEngine.Outcome.REJECTED_LATE) {
@@ -239,24 +197,21 @@ public class TreasuryFunction
     private List<TreasuryEvent> drainUpTo(long watermark, TimerService timers) throws Exception {
         TreeMap<Long, List<TreasuryEvent>> due = new TreeMap<>();
         for (Map.Entry<Long, List<TreasuryEvent>> entry : buffer.entries()) {
-            if (entry.getKey() <= watermark) {
+            if (TreasuryStepper.isDue(entry.getKey(), watermark)) {
                 due.put(entry.getKey(), entry.getValue());
             }
         }
-        List<TreasuryEvent> result = new ArrayList<>();
-        for (Map.Entry<Long, List<TreasuryEvent>> entry : due.entrySet()) {
-            buffer.remove(entry.getKey());
+        for (Long time : due.keySet()) {
+            buffer.remove(time);
             // Already due in this watermark's firing; removing it saves an empty call.
-            timers.deleteEventTimeTimer(entry.getKey());
-            result.addAll(entry.getValue());
+            timers.deleteEventTimeTimer(time);
         }
-        result.sort(ORDER);
-        return result;
+        return TreasuryStepper.inOrder(due.values());
     }
 
     /** Registers the agent's next wake-up (day close or override change) if it is new. */
     private void schedule(TreasuryState s, TimerService timers, CrashTimeline market) {
-        long wake = engine.nextWakeUp(s, market);
+        long wake = stepper.nextWakeUp(s, market);
         if (wake != Long.MAX_VALUE) {
             // Registering an existing timer is a no-op; a stale one fires and finds nothing due.
             timers.registerEventTimeTimer(wake);
@@ -274,98 +229,8 @@ public class TreasuryFunction
         return timeline;
     }
 
-    private Emitter emitter(Collector<TreasurySnapshot> out, SideOutput side) {
-        return new Emitter(out, side, transitions);
-    }
-
-    /** A context's side output: ReadOnlyContext and Context share no public supertype for it. */
-    interface SideOutput {
-        void output(OutputTag<Object> tag, Object value);
-    }
-
-    /** Routes the engine's output to the function's outputs. */
-    static final class Emitter implements TreasuryOutput {
-        private final Collector<TreasurySnapshot> out;
-        private final SideOutput side;
-        private final Counter transitions;
-
-        Emitter(Collector<TreasurySnapshot> out, SideOutput side, Counter transitions) {
-            this.out = out;
-            this.side = side;
-            this.transitions = transitions;
-        }
-
-        @Override
-        public void snapshot(TreasurySnapshot snapshot) {
-            out.collect(snapshot);
-        }
-
-        @Override
-        public void transition(TreasuryTransition transition) {
-            transitions.inc();
-            LOG.info(
-                    "Agent {} {}: {} -> {} ({})",
-                    transition.agentId,
-                    transition.transitionType,
-                    transition.from,
-                    transition.to,
-                    transition.reason);
-            emit(TreasuryJobState.TRANSITIONS, transition);
-        }
-
-        @Override
-        public void cost(CostRecord cost) {
-            emit(TreasuryJobState.COSTS, cost);
-        }
-
-        @Override
-        public void dailyCost(DailyCost dailyCost) {
-            emit(TreasuryJobState.DAILY_COSTS, dailyCost);
-        }
-
-        @Override
-        public void rejected(TreasuryEvent event, String reason) {
-            emit(
-                    TreasuryJobState.REJECTED,
-                    new DeadLetter(
-                            TreasuryNames.DLQ_LATE_BALANCES,
-                            event.agentId + "/" + event.eventId,
-                            event.timestamp,
-                            reason,
-                            json(event)));
-        }
-
-        @SuppressWarnings("unchecked")
-        private <X> void emit(OutputTag<X> tag, X value) {
-            side.output((OutputTag<Object>) (OutputTag<?>) tag, value);
-        }
-    }
-
-    /** The rejected event as JSON, for its dead letter (the raw payload is not kept). */
-    static String json(TreasuryEvent e) {
-        ObjectNode json = JsonFields.MAPPER.createObjectNode();
-        json.put("event_id", e.eventId)
-                .put("agent_id", e.agentId)
-                .put("timestamp", Instant.ofEpochMilli(e.timestamp).toString())
-                .put("type", e.type.label());
-        if (!Double.isNaN(e.balanceUsd)) {
-            json.put("balance_usd", e.balanceUsd);
-        }
-        if (!Double.isNaN(e.burnEstimate)) {
-            json.put("daily_burn_rate", e.burnEstimate);
-        }
-        if (e.type != TreasuryEventType.BALANCE) {
-            json.put("amount", e.amount);
-        }
-        if (e.costType != null) {
-            json.put("cost_type", e.costType);
-        }
-        if (e.operation != null) {
-            json.put("operation", e.operation);
-        }
-        if (e.model != null) {
-            json.put("model", e.model);
-        }
-        return json.toString();
+    private TreasuryOutputRouter router(
+            Collector<TreasurySnapshot> out, TreasuryOutputRouter.SideOutput side) {
+        return new TreasuryOutputRouter(out, side, transitions);
     }
 }

@@ -1,16 +1,12 @@
 package com.athena.jobs.treasury;
 
 import com.athena.common.connectors.JdbcEndpoint;
-import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.connectors.JdbcUpsertSink;
-import com.athena.common.json.JsonFields;
 import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.TreasurySnapshot;
 
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.sql.Date;
 import java.sql.PreparedStatement;
@@ -18,12 +14,12 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.LocalDate;
-import java.util.List;
 
 /**
  * The treasury job's TimescaleDB writes ({@code sql/timescaledb/V003__treasury.sql}): idempotent
- * upserts into {@code treasury_snapshots}, {@code cost_events}, {@code agent_metrics} and the
- * shared {@code dead_letters}, all through one {@link JdbcUpsertSink}, so one connection.
+ * upserts into {@code treasury_snapshots}, {@code cost_events} and {@code agent_metrics}, one
+ * {@link JdbcUpsertSink} each; dead letters go to the shared table through {@code
+ * JdbcSinks.deadLetters}.
  */
 public final class TreasuryJdbcSinks {
 
@@ -65,49 +61,38 @@ public final class TreasuryJdbcSinks {
 
     private TreasuryJdbcSinks() {}
 
-    /** Every treasury table, one connection per writer; run it with parallelism 1 on WASM. */
-    public static Sink<TreasuryRow> timescale(JdbcEndpoint endpoint, JdbcExecutionOptions options) {
-        return new JdbcUpsertSink<>(
+    /** Day closes and snapshots with transitions into {@code treasury_snapshots}. */
+    public static Sink<TreasurySnapshot> snapshots(
+            JdbcEndpoint endpoint, JdbcExecutionOptions options) {
+        return JdbcUpsertSink.of(
                 endpoint,
                 options,
-                List.of(
-                        JdbcUpsertSink.Route.<TreasuryRow>perRow(
-                                UPSERT_SNAPSHOT,
-                                (ps, r) -> bindSnapshot(ps, r.snapshot),
-                                r ->
-                                        r.snapshot.agentId
-                                                + '\u0000'
-                                                + r.snapshot.snapshotType
-                                                + '\u0000'
-                                                + r.snapshot.timestamp),
-                        JdbcUpsertSink.Route.<TreasuryRow>perRow(
-                                UPSERT_COST,
-                                (ps, r) -> bindCost(ps, r.cost),
-                                r ->
-                                        r.cost.agentId
-                                                + '\u0000'
-                                                + r.cost.eventId
-                                                + '\u0000'
-                                                + r.cost.timestamp),
-                        JdbcUpsertSink.Route.<TreasuryRow>perRow(
-                                UPSERT_METRIC,
-                                TreasuryJdbcSinks::bindMetric,
-                                r ->
-                                        r.snapshot.agentId
-                                                + '\u0000'
-                                                + r.metricName
-                                                + '\u0000'
-                                                + r.snapshot.timestamp),
-                        JdbcUpsertSink.Route.<TreasuryRow>perRow(
-                                JdbcSinks.INSERT_DEAD_LETTER,
-                                (ps, r) -> JdbcSinks.bindDeadLetter(ps, r.deadLetter),
-                                r ->
-                                        r.deadLetter.source
-                                                + '\u0000'
-                                                + r.deadLetter.origin
-                                                + '\u0000'
-                                                + r.deadLetter.receivedAt)),
-                r -> r.table.ordinal());
+                JdbcUpsertSink.Route.perRow(
+                        UPSERT_SNAPSHOT,
+                        TreasuryJdbcSinks::bindSnapshot,
+                        s -> s.agentId + '\u0000' + s.snapshotType + '\u0000' + s.timestamp));
+    }
+
+    /** Every applied cost into {@code cost_events}. */
+    public static Sink<CostRecord> costs(JdbcEndpoint endpoint, JdbcExecutionOptions options) {
+        return JdbcUpsertSink.of(
+                endpoint,
+                options,
+                JdbcUpsertSink.Route.perRow(
+                        UPSERT_COST,
+                        TreasuryJdbcSinks::bindCost,
+                        c -> c.agentId + '\u0000' + c.eventId + '\u0000' + c.timestamp));
+    }
+
+    /** The metrics of every snapshot into {@code agent_metrics}. */
+    public static Sink<AgentMetric> metrics(JdbcEndpoint endpoint, JdbcExecutionOptions options) {
+        return JdbcUpsertSink.of(
+                endpoint,
+                options,
+                JdbcUpsertSink.Route.perRow(
+                        UPSERT_METRIC,
+                        TreasuryJdbcSinks::bindMetric,
+                        m -> m.agentId + '\u0000' + m.metricName + '\u0000' + m.timestamp));
     }
 
     static void bindSnapshot(PreparedStatement ps, TreasurySnapshot s) throws SQLException {
@@ -144,22 +129,12 @@ public final class TreasuryJdbcSinks {
         ps.setBoolean(11, c.late);
     }
 
-    static void bindMetric(PreparedStatement ps, TreasuryRow r) throws SQLException {
-        TreasurySnapshot s = r.snapshot;
-        ps.setString(1, s.agentId);
-        ps.setString(2, r.metricName);
-        ps.setTimestamp(3, new Timestamp(s.timestamp));
-        ps.setDouble(4, r.metricValue);
-        ps.setString(5, labels(s));
-    }
-
-    /** {@code {"emotional_state", "snapshot_type", "trigger"}}, for filtering metrics. */
-    static String labels(TreasurySnapshot s) {
-        ObjectNode labels = JsonFields.MAPPER.createObjectNode();
-        labels.put("emotional_state", s.emotionalState)
-                .put("snapshot_type", s.snapshotType)
-                .put("trigger", s.trigger);
-        return labels.toString();
+    static void bindMetric(PreparedStatement ps, AgentMetric m) throws SQLException {
+        ps.setString(1, m.agentId);
+        ps.setString(2, m.metricName);
+        ps.setTimestamp(3, new Timestamp(m.timestamp));
+        ps.setDouble(4, m.value);
+        ps.setString(5, m.labels);
     }
 
     private static void setNullable(PreparedStatement ps, int index, double value)

@@ -72,7 +72,7 @@ public final class TreasuryJob {
      * @param transitions Kafka {@code agent.transitions}, Firestore {@code agent_data_system_logs}
      * @param costs every applied cost (BigQuery {@code cost_tracking})
      * @param dailyCosts Firestore {@code agent_data_costs}
-     * @param timescale the rows of every TimescaleDB table (history, costs, metrics, dead letters)
+     * @param metrics the metrics of every snapshot (TimescaleDB {@code agent_metrics})
      * @param deadLetters Kafka {@code treasury.dlq}
      */
     public record Sinks(
@@ -82,7 +82,7 @@ public final class TreasuryJob {
             List<NamedSink<TreasuryTransition>> transitions,
             List<NamedSink<CostRecord>> costs,
             List<NamedSink<DailyCost>> dailyCosts,
-            List<NamedSink<TreasuryRow>> timescale,
+            List<NamedSink<AgentMetric>> metrics,
             List<NamedSink<DeadLetter>> deadLetters) {}
 
     private final Sources sources;
@@ -181,7 +181,7 @@ public final class TreasuryJob {
         attach(dailyCosts, sinks.dailyCosts());
 
         DataStream<TreasurySnapshot> history = null;
-        if (!sinks.history().isEmpty() || !sinks.timescale().isEmpty()) {
+        if (!sinks.history().isEmpty()) {
             // BigQuery's balance_usd is NOT NULL: history needs a known balance.
             history =
                     treasury.filter(s -> s.isHistory() && !Double.isNaN(s.balanceUsd))
@@ -204,32 +204,15 @@ public final class TreasuryJob {
 
         DataStream<DeadLetter> allDeadLetters = union(deadLetters);
         attach(allDeadLetters, sinks.deadLetters());
-        if (!sinks.timescale().isEmpty()) {
-            DataStream<TreasuryRow> rows =
-                    history.map(TreasuryRow::snapshot, TypeInformation.of(TreasuryRow.class))
-                            .uid(TreasuryNames.ROWS_SNAPSHOTS)
-                            .name(TreasuryNames.ROWS_SNAPSHOTS)
-                            .union(
-                                    treasury.flatMap(
-                                                    (TreasurySnapshot s,
-                                                            Collector<TreasuryRow> out) ->
-                                                            TreasuryRow.metrics(s)
-                                                                    .forEach(out::collect),
-                                                    TypeInformation.of(TreasuryRow.class))
-                                            .uid(TreasuryNames.ROWS_METRICS)
-                                            .name(TreasuryNames.ROWS_METRICS),
-                                    costs.map(
-                                                    TreasuryRow::cost,
-                                                    TypeInformation.of(TreasuryRow.class))
-                                            .uid(TreasuryNames.ROWS_COSTS)
-                                            .name(TreasuryNames.ROWS_COSTS),
-                                    allDeadLetters
-                                            .map(
-                                                    TreasuryRow::deadLetter,
-                                                    TypeInformation.of(TreasuryRow.class))
-                                            .uid(TreasuryNames.ROWS_DEAD_LETTERS)
-                                            .name(TreasuryNames.ROWS_DEAD_LETTERS));
-            attach(rows, sinks.timescale());
+        if (!sinks.metrics().isEmpty()) {
+            attach(
+                    treasury.flatMap(
+                                    (TreasurySnapshot s, Collector<AgentMetric> out) ->
+                                            AgentMetric.of(s).forEach(out::collect),
+                                    TypeInformation.of(AgentMetric.class))
+                            .uid(TreasuryNames.AGENT_METRICS)
+                            .name(TreasuryNames.AGENT_METRICS),
+                    sinks.metrics());
         }
     }
 

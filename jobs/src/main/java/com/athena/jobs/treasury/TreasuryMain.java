@@ -6,6 +6,7 @@ import com.athena.common.config.CommonOptions;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.FirestoreEndpoint;
 import com.athena.common.connectors.JdbcEndpoint;
+import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
@@ -21,13 +22,12 @@ import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.DailyCost;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryTransition;
+import com.athena.jobs.JobOptions;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,21 +40,11 @@ import java.util.List;
  * connectors; {@link TreasuryJob} builds the graph.
  */
 public final class TreasuryMain {
-    private static final Logger LOG = LoggerFactory.getLogger(TreasuryMain.class);
-
     private TreasuryMain() {}
 
     public static void main(String[] args) throws Exception {
-        Configuration config = CommonOptions.fromArgs(args);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
-        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
-            // Sinks flush and Pub/Sub acknowledges only on checkpoints.
-            env.enableCheckpointing(
-                    config.get(CommonOptions.DEFAULT_CHECKPOINT_INTERVAL).toMillis());
-            LOG.warn(
-                    "No checkpointing configured; using {}",
-                    config.get(CommonOptions.DEFAULT_CHECKPOINT_INTERVAL));
-        }
+        Configuration config = JobOptions.fromClusterAndArgs(args);
+        StreamExecutionEnvironment env = JobOptions.environment(config);
         build(config, ServiceEnvironment.load()).build(env);
         env.execute(TreasuryNames.JOB_NAME);
     }
@@ -77,8 +67,8 @@ public final class TreasuryMain {
         KafkaEndpoint kafka = KafkaEndpoint.from(services);
         PubSubEndpoint pubsub = PubSubEndpoint.from(services);
         JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
-        String costs = config.get(TreasurySettings.COSTS_SUBSCRIPTION);
-        String snapshots = config.get(TreasurySettings.SNAPSHOTS_SUBSCRIPTION);
+        String costs = config.get(TreasuryOptions.COSTS_SUBSCRIPTION);
+        String snapshots = config.get(TreasuryOptions.SNAPSHOTS_SUBSCRIPTION);
 
         TreasuryJob.Sources sources =
                 new TreasuryJob.Sources(
@@ -90,7 +80,7 @@ public final class TreasuryMain {
                                 SourceFactory.of(
                                         KafkaSources.raw(
                                                 kafka,
-                                                config.get(TreasurySettings.EVENTS_TOPIC),
+                                                config.get(TreasuryOptions.EVENTS_TOPIC),
                                                 config.get(CommonOptions.KAFKA_GROUP_ID),
                                                 config.get(CommonOptions.SOURCE_BOUNDED)),
                                         TypeInformation.of(RawRecord.class)),
@@ -107,12 +97,21 @@ public final class TreasuryMain {
         List<NamedSink<TreasuryTransition>> transitions = new ArrayList<>();
         List<NamedSink<CostRecord>> costRows = new ArrayList<>();
         List<NamedSink<DailyCost>> dailyCosts = new ArrayList<>();
+        JdbcExecutionOptions jdbc = CommonOptions.jdbcExecution(config);
+        history.add(
+                NamedSink.of(
+                        TreasuryNames.SINK_SNAPSHOTS_TIMESCALE,
+                        TreasuryJdbcSinks.snapshots(timescale, jdbc)));
+        costRows.add(
+                NamedSink.of(
+                        TreasuryNames.SINK_COSTS_TIMESCALE,
+                        TreasuryJdbcSinks.costs(timescale, jdbc)));
         transitions.add(
                 NamedSink.of(
                         TreasuryNames.SINK_TRANSITIONS_KAFKA,
                         TreasuryKafkaSinks.transitions(
                                 kafka,
-                                config.get(TreasurySettings.TRANSITIONS_TOPIC),
+                                config.get(TreasuryOptions.TRANSITIONS_TOPIC),
                                 settings.transitionsDelivery,
                                 TreasuryNames.JOB_NAME + "-transitions")));
         if (config.get(CommonOptions.FIRESTORE_ENABLED)) {
@@ -155,18 +154,18 @@ public final class TreasuryMain {
                         transitions,
                         costRows,
                         dailyCosts,
-                        // One connection: TreasuryJdbcSinks routes every table through it.
                         List.of(
-                                new NamedSink<>(
-                                        TreasuryNames.SINK_TIMESCALE,
-                                        TreasuryJdbcSinks.timescale(
-                                                timescale, CommonOptions.jdbcExecution(config)),
-                                        1)),
+                                NamedSink.of(
+                                        TreasuryNames.SINK_METRICS_TIMESCALE,
+                                        TreasuryJdbcSinks.metrics(timescale, jdbc))),
                         List.<NamedSink<DeadLetter>>of(
                                 NamedSink.of(
                                         TreasuryNames.SINK_DEAD_LETTERS_KAFKA,
                                         KafkaSinks.deadLetters(
-                                                kafka, config.get(TreasurySettings.DLQ_TOPIC)))));
+                                                kafka, config.get(TreasuryOptions.DLQ_TOPIC))),
+                                NamedSink.of(
+                                        TreasuryNames.SINK_DEAD_LETTERS_TIMESCALE,
+                                        JdbcSinks.deadLetters(timescale, jdbc))));
         return new TreasuryJob(sources, sinks, settings);
     }
 

@@ -33,10 +33,7 @@ public final class TreasuryNames {
     public static final String HISTORY_FILTER = "treasury-history";
     public static final String DAY_CLOSE_FILTER = "treasury-day-closes";
     public static final String SORT_DAY_CLOSES = "sort-day-closes";
-    public static final String ROWS_SNAPSHOTS = "timescale-rows-snapshots";
-    public static final String ROWS_METRICS = "timescale-rows-metrics";
-    public static final String ROWS_COSTS = "timescale-rows-costs";
-    public static final String ROWS_DEAD_LETTERS = "timescale-rows-dead-letters";
+    public static final String AGENT_METRICS = "agent-metrics";
     public static final String LATE_TO_DEAD_LETTERS = "late-balance-dead-letters";
 
     public static final String SINK_TREASURY_FIRESTORE = "firestore-treasury-sink";
@@ -45,7 +42,10 @@ public final class TreasuryNames {
     public static final String SINK_TRANSITIONS_KAFKA = "kafka-transitions-sink";
     public static final String SINK_SNAPSHOTS_BIGQUERY = "bigquery-treasury-snapshots-sink";
     public static final String SINK_COSTS_BIGQUERY = "bigquery-cost-tracking-sink";
-    public static final String SINK_TIMESCALE = "jdbc-treasury-sink";
+    public static final String SINK_SNAPSHOTS_TIMESCALE = "jdbc-treasury-snapshots-sink";
+    public static final String SINK_COSTS_TIMESCALE = "jdbc-cost-events-sink";
+    public static final String SINK_METRICS_TIMESCALE = "jdbc-agent-metrics-sink";
+    public static final String SINK_DEAD_LETTERS_TIMESCALE = "jdbc-treasury-dead-letters-sink";
     public static final String SINK_DEAD_LETTERS_KAFKA = "kafka-treasury-dead-letters-sink";
 
     /** Dead-letter sources, as stored with each dead letter. */

@@ -1,5 +1,6 @@
 package com.athena.common.bigquery;
 
+import com.athena.common.connectors.RetryPolicy;
 import com.athena.testing.LocalBigQueryServer;
 
 import org.apache.flink.metrics.Counter;
@@ -89,8 +90,7 @@ class BigQuerySinkWriterTest {
                 endpoint,
                 new TestRows(),
                 maxBatchRows,
-                new BigQuerySinkWriter.Backoff(
-                        maxAttempts, Duration.ofMillis(10), Duration.ofMillis(40)),
+                new RetryPolicy(maxAttempts, Duration.ofMillis(10), Duration.ofMillis(40)),
                 metrics);
     }
 
@@ -208,8 +208,7 @@ class BigQuerySinkWriterTest {
 
     @Test
     void backoffDoublesUpToTheCap() {
-        BigQuerySinkWriter.Backoff b =
-                new BigQuerySinkWriter.Backoff(5, Duration.ofMillis(100), Duration.ofMillis(350));
+        RetryPolicy b = new RetryPolicy(5, Duration.ofMillis(100), Duration.ofMillis(350));
         assertThat(b.delayMillis(1)).isEqualTo(100);
         assertThat(b.delayMillis(2)).isEqualTo(200);
         assertThat(b.delayMillis(3)).isEqualTo(350);

@@ -15,6 +15,7 @@ import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.reliability.BadInputCorpus;
+import com.athena.testing.ExpectedBars;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;
@@ -133,7 +134,7 @@ class MarketBadInputITCase {
         fx.publishSnapshots(pubsub, MarketFixture.SNAPSHOTS, payloads(badSnapshots));
 
         Configuration config = fx.config();
-        config.set(MarketSettings.TIMEFRAMES, "1m,5m");
+        config.set(MarketOptions.TIMEFRAMES, "1m,5m");
         MarketSettings settings = new MarketSettings(config);
         MarketJob.Sinks sinks =
                 new MarketJob.Sinks(
@@ -149,11 +150,10 @@ class MarketBadInputITCase {
                         List.of(
                                 NamedSink.of(
                                         "kafka-dlq", KafkaSinks.deadLetters(kafka, fx.dlqTopic)),
-                                new NamedSink<>(
+                                NamedSink.of(
                                         "tsdb-dlq",
                                         JdbcSinks.deadLetters(
-                                                timescale, CommonOptions.jdbcExecution(config)),
-                                        1)));
+                                                timescale, CommonOptions.jdbcExecution(config)))));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.enableCheckpointing(500);
         new MarketJob(fx.sources(kafka, pubsub, settings), sinks, settings).build(env);

@@ -8,10 +8,10 @@ import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.connectors.RawPubSubMessages;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.flink.SourceFactory;
-import com.athena.common.json.JsonFields;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
+import com.athena.testing.ExpectedBars;
 import com.athena.testing.Feeds;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -138,7 +138,7 @@ final class MarketFixture {
 
     Configuration config() {
         Configuration config = CommonOptions.fromArgs(new String[0]);
-        config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
         return config;
     }
 
@@ -211,15 +211,7 @@ final class MarketFixture {
     }
 
     static String json(Trade t) {
-        return JsonFields.MAPPER
-                .createObjectNode()
-                .put("symbol", t.symbol)
-                .put("ts", t.ts)
-                .put("price", t.price)
-                .put("size", t.size)
-                .put("trade_id", t.tradeId)
-                .put("source", t.source)
-                .toString();
+        return ExpectedBars.json(t);
     }
 
     void publishSnapshots(PubSubEndpoint pubsub, List<String> good, List<String> bad)

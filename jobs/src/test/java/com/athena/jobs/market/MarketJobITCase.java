@@ -15,6 +15,7 @@ import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.testing.ExpectedBars;
 import com.athena.testing.LocalBigQueryServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
@@ -87,8 +88,8 @@ class MarketJobITCase {
         try (LocalBigQueryServer bigquery = LocalBigQueryServer.start()) {
             var bq = bigquery.endpoint("athena-local", "athena_agent");
             Configuration config = fx.config();
-            config.set(MarketSettings.TIMEFRAMES, "1m,5m,1h");
-            config.set(MarketSettings.CONDITIONS_TIMEFRAME, "1m");
+            config.set(MarketOptions.TIMEFRAMES, "1m,5m,1h");
+            config.set(MarketOptions.CONDITIONS_TIMEFRAME, "1m");
             MarketSettings settings = new MarketSettings(config);
             MarketJob.Sinks sinks =
                     new MarketJob.Sinks(
@@ -99,14 +100,12 @@ class MarketJobITCase {
                                                     postgres,
                                                     CommonOptions.jdbcExecution(config),
                                                     fx.run)),
-                                    // The WASM TimescaleDB serves one connection at a time.
-                                    new NamedSink<>(
+                                    NamedSink.of(
                                             "tsdb-market-data",
                                             MarketJdbcSinks.marketData(
                                                     timescale,
                                                     CommonOptions.jdbcExecution(config),
-                                                    fx.run),
-                                            1),
+                                                    fx.run)),
                                     NamedSink.of(
                                             "bq-indicators",
                                             BigQuerySink.builder(bq, new MarketBarRows()).build())),

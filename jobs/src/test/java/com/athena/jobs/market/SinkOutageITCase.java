@@ -15,6 +15,7 @@ import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.sql.SchemaMigrator;
 import com.athena.testing.Commands;
+import com.athena.testing.ExpectedBars;
 import com.athena.testing.Feeds;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
@@ -47,6 +48,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.athena.jobs.market.MarketJobITCase.waitFor;
@@ -102,8 +104,8 @@ class SinkOutageITCase {
                 new Trade(fx.btc, last.ts + 86_400_000L, last.price, 0.01, "closer", "bitstamp");
 
         Configuration config = fx.config();
-        config.set(MarketSettings.TIMEFRAMES, "1m,5m");
-        config.set(MarketSettings.CONDITIONS_TIMEFRAME, "1m");
+        config.set(MarketOptions.TIMEFRAMES, "1m,5m");
+        config.set(MarketOptions.CONDITIONS_TIMEFRAME, "1m");
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 100);
         config.set(
@@ -143,8 +145,10 @@ class SinkOutageITCase {
         long started = System.nanoTime();
 
         AtomicInteger sent = new AtomicInteger();
+        AtomicBoolean outagesDone = new AtomicBoolean();
         CompletableFuture<Void> producing =
-                CompletableFuture.runAsync(() -> produce(kafka, fx.tradesTopic, trades, sent));
+                CompletableFuture.runAsync(
+                        () -> produce(kafka, fx.tradesTopic, trades, sent, outagesDone));
         String faults;
         long restarts;
         try {
@@ -159,6 +163,7 @@ class SinkOutageITCase {
             outage("firestore");
             int duringFirestore = sent.get() - before;
             assertThat(sent.get()).as("still producing after both outages").isLessThan(TRADES);
+            outagesDone.set(true);
             faults =
                     String.format(
                             "PostgreSQL stopped %d s (%d trades sent meanwhile), then the Firestore emulator stopped %d s (%d trades)",
@@ -169,7 +174,7 @@ class SinkOutageITCase {
             LOG.info("Outages done: {}", faults);
 
             producing.get(SERVICE_WAIT.toSeconds(), TimeUnit.SECONDS);
-            produce(kafka, fx.tradesTopic, List.of(closer), sent);
+            produce(kafka, fx.tradesTopic, List.of(closer), sent, outagesDone);
 
             long expectedRows = 0;
             for (Timeframe tf : TIMEFRAMES) {
@@ -263,17 +268,23 @@ class SinkOutageITCase {
     }
 
     /**
-     * The first fifth at once, the rest at about 20 trades a second: the outages fall mid-stream.
+     * The first fifth at once, then about 10 trades a second until the outages are over (enough for
+     * four minutes of outages), the rest at once: the outages fall mid-stream however long a
+     * service takes to stop and start.
      */
     private static void produce(
-            KafkaEndpoint kafka, String topic, List<Trade> trades, AtomicInteger sent) {
+            KafkaEndpoint kafka,
+            String topic,
+            List<Trade> trades,
+            AtomicInteger sent,
+            AtomicBoolean outagesDone) {
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(
                         kafka.clientProperties(), new StringSerializer(), new StringSerializer())) {
             for (Trade t : trades) {
                 producer.send(new ProducerRecord<>(topic, t.symbol, MarketFixture.json(t)));
                 int n = sent.incrementAndGet();
-                if (n > TRADES / 5 && n % 10 == 0) {
+                if (n > TRADES / 5 && n % 5 == 0 && !outagesDone.get()) {
                     producer.flush();
                     Thread.sleep(500);
                 }

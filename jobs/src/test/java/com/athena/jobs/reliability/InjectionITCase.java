@@ -29,13 +29,15 @@ import com.athena.jobs.market.MarketBarRows;
 import com.athena.jobs.market.MarketJdbcSinks;
 import com.athena.jobs.market.MarketJob;
 import com.athena.jobs.market.MarketNames;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
+import com.athena.jobs.treasury.AgentMetric;
 import com.athena.jobs.treasury.TreasuryDocuments;
 import com.athena.jobs.treasury.TreasuryJdbcSinks;
 import com.athena.jobs.treasury.TreasuryJob;
 import com.athena.jobs.treasury.TreasuryKafkaSinks;
 import com.athena.jobs.treasury.TreasuryNames;
-import com.athena.jobs.treasury.TreasuryRow;
+import com.athena.jobs.treasury.TreasuryOptions;
 import com.athena.jobs.treasury.TreasuryRows;
 import com.athena.jobs.treasury.TreasurySettings;
 import com.athena.testing.Feeds;
@@ -47,6 +49,7 @@ import com.athena.testing.RequiresServices;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -183,7 +186,9 @@ class InjectionITCase {
 
         List<MarketBar> bars = new ArrayList<>();
         List<DeadLetter> deadLetters = new ArrayList<>();
-        List<TreasuryRow> treasuryRows = new ArrayList<>();
+        List<TreasurySnapshot> treasurySnapshots = new ArrayList<>();
+        List<AgentMetric> metrics = new ArrayList<>();
+        List<DeadLetter> treasuryDeadLetters = new ArrayList<>();
         List<TreasuryTransition> transitions = new ArrayList<>();
         List<TreasurySnapshot> firestoreSnapshots = new ArrayList<>();
         List<CostRecord> costs = new ArrayList<>();
@@ -193,14 +198,11 @@ class InjectionITCase {
             bars.add(bar(h, t));
             deadLetters.add(new DeadLetter(source, h + "@" + run, t, h + LONG, h));
             TreasurySnapshot s = snapshot(run + h, t, h, new String[] {h, LONG});
-            treasuryRows.add(TreasuryRow.snapshot(s));
-            treasuryRows.addAll(TreasuryRow.metrics(s));
+            treasurySnapshots.add(s);
+            metrics.addAll(AgentMetric.of(s));
             CostRecord c = cost(run + h, h + LONG.substring(0, 200), t, h);
-            treasuryRows.add(TreasuryRow.cost(c));
             costs.add(c);
-            treasuryRows.add(
-                    TreasuryRow.deadLetter(
-                            new DeadLetter(source, h + "#" + run, t, h + LONG, LONG + h)));
+            treasuryDeadLetters.add(new DeadLetter(source, h + "#" + run, t, h + LONG, LONG + h));
             // Firestore document ids are the agent ids and transition ids, which the parsers
             // keep to a safe alphabet; the free text goes into the fields.
             firestoreSnapshots.add(snapshot("inj-" + run + "-" + i, t, h, new String[0]));
@@ -241,17 +243,33 @@ class InjectionITCase {
                                 JdbcSinks.deadLetters(
                                         timescale, CommonOptions.jdbcExecution(config))),
                         NamedSink.of("kafka-dlq", KafkaSinks.deadLetters(kafka, dlqTopic))));
-        Streams.attach(
-                from(env, "treasury-rows", treasuryRows, TreasuryRow.class),
-                List.of(
-                        NamedSink.of(
-                                "pg-treasury",
-                                TreasuryJdbcSinks.timescale(
-                                        postgres, CommonOptions.jdbcExecution(config))),
-                        NamedSink.of(
-                                "tsdb-treasury",
-                                TreasuryJdbcSinks.timescale(
-                                        timescale, CommonOptions.jdbcExecution(config)))));
+        for (JdbcEndpoint db : List.of(postgres, timescale)) {
+            String name = db == postgres ? "pg" : "tsdb";
+            JdbcExecutionOptions jdbc = CommonOptions.jdbcExecution(config);
+            Streams.attach(
+                    from(
+                            env,
+                            name + "-treasury-snapshots-input",
+                            treasurySnapshots,
+                            TreasurySnapshot.class),
+                    List.of(
+                            NamedSink.of(
+                                    name + "-treasury-snapshots",
+                                    TreasuryJdbcSinks.snapshots(db, jdbc))));
+            Streams.attach(
+                    from(env, name + "-agent-metrics-input", metrics, AgentMetric.class),
+                    List.of(
+                            NamedSink.of(
+                                    name + "-agent-metrics", TreasuryJdbcSinks.metrics(db, jdbc))));
+            Streams.attach(
+                    from(env, name + "-cost-events-input", costs, CostRecord.class),
+                    List.of(
+                            NamedSink.of(
+                                    name + "-cost-events", TreasuryJdbcSinks.costs(db, jdbc))));
+            Streams.attach(
+                    from(env, name + "-treasury-dlq-input", treasuryDeadLetters, DeadLetter.class),
+                    List.of(NamedSink.of(name + "-treasury-dlq", JdbcSinks.deadLetters(db, jdbc))));
+        }
         Streams.attach(
                 from(env, "transitions", transitions, TreasuryTransition.class),
                 List.of(
@@ -347,7 +365,7 @@ class InjectionITCase {
                                             "SELECT metric_name FROM agent_metrics WHERE agent_id = ?",
                                             agent))
                             .as(where)
-                            .hasSize(TreasuryRow.metrics(snapshot(agent, 0, h, null)).size());
+                            .hasSize(AgentMetric.of(snapshot(agent, 0, h, null)).size());
                 }
                 assertTablesExist(c, where);
             }
@@ -542,9 +560,9 @@ class InjectionITCase {
         produce(tradesTopic, symbol, trades);
 
         Configuration config = CommonOptions.fromArgs(new String[0]);
-        config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(MarketSettings.TIMEFRAMES, "1m");
+        config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.TIMEFRAMES, "1m");
         TreasurySettings treasurySettings = new TreasurySettings(config);
         MarketSettings marketSettings = new MarketSettings(config);
         BigQueryEndpoint bq = bigquery.endpoint("athena-local", "athena_agent");
@@ -562,7 +580,12 @@ class InjectionITCase {
                                 null),
                         new TreasuryJob.Sinks(
                                 List.of(),
-                                List.of(),
+                                List.of(
+                                        NamedSink.of(
+                                                TreasuryNames.SINK_SNAPSHOTS_TIMESCALE,
+                                                TreasuryJdbcSinks.snapshots(
+                                                        postgres,
+                                                        CommonOptions.jdbcExecution(config)))),
                                 List.of(),
                                 List.of(
                                         NamedSink.of(
@@ -576,19 +599,28 @@ class InjectionITCase {
                                         NamedSink.of(
                                                 TreasuryNames.SINK_COSTS_BIGQUERY,
                                                 BigQuerySink.builder(bq, new TreasuryRows.Costs())
-                                                        .build())),
+                                                        .build()),
+                                        NamedSink.of(
+                                                TreasuryNames.SINK_COSTS_TIMESCALE,
+                                                TreasuryJdbcSinks.costs(
+                                                        postgres,
+                                                        CommonOptions.jdbcExecution(config)))),
                                 List.of(),
                                 List.of(
-                                        new NamedSink<>(
-                                                TreasuryNames.SINK_TIMESCALE,
-                                                TreasuryJdbcSinks.timescale(
+                                        NamedSink.of(
+                                                TreasuryNames.SINK_METRICS_TIMESCALE,
+                                                TreasuryJdbcSinks.metrics(
                                                         postgres,
-                                                        CommonOptions.jdbcExecution(config)),
-                                                1)),
+                                                        CommonOptions.jdbcExecution(config)))),
                                 List.of(
                                         NamedSink.of(
                                                 TreasuryNames.SINK_DEAD_LETTERS_KAFKA,
-                                                KafkaSinks.deadLetters(kafka, dlqTopic)))),
+                                                KafkaSinks.deadLetters(kafka, dlqTopic)),
+                                        NamedSink.of(
+                                                TreasuryNames.SINK_DEAD_LETTERS_TIMESCALE,
+                                                JdbcSinks.deadLetters(
+                                                        postgres,
+                                                        CommonOptions.jdbcExecution(config))))),
                         treasurySettings)
                 .build(env);
         new MarketJob(

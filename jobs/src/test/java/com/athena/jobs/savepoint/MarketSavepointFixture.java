@@ -1,5 +1,9 @@
 package com.athena.jobs.savepoint;
 
+import com.athena.common.json.JsonFields;
+import com.athena.common.market.MarketBar;
+import com.athena.common.market.Timeframe;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.testing.ListSource;
 import com.athena.testing.MiniClusters;
 
@@ -8,13 +12,17 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -44,8 +52,17 @@ class MarketSavepointFixture {
                     .isTrue();
             assertThat(ListSource.EMITTED.get("generate-snapshots").await(120, TimeUnit.SECONDS))
                     .isTrue();
-            // Every emitted record is processed before the barrier; waiting for quiet as well
-            // keeps bars that a late periodic watermark would still close out of the picture.
+            // Every emitted record is processed before the barrier, but a watermark may still be
+            // on its way: wait until every bar that the last watermark closes has been written
+            // (on a loaded machine output can pause for longer than any quiet period), then for
+            // quiet, and check afterwards that nothing closed after the barrier.
+            Set<String> closing =
+                    barsClosedByTheLastWatermark(trades.subList(0, 2 * BEFORE_SAVEPOINT));
+            long deadline = System.currentTimeMillis() + 120_000;
+            while (!keys(run.bars()).containsAll(closing)
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(200);
+            }
             awaitQuiet(run.bars());
             Path tmp = Files.createTempDirectory("market-savepoint");
             String savepoint =
@@ -61,6 +78,9 @@ class MarketSavepointFixture {
                             .map(MarketSavepointITCase::key)
                             .sorted()
                             .collect(Collectors.toList());
+            assertThat(new HashSet<>(before))
+                    .as("the bars the watermark before the savepoint closes, and no others")
+                    .isEqualTo(closing);
             Files.write(FIXTURE_SOURCE.resolve("bars-before-savepoint.txt"), before);
             assertThat(run.deadLetters()).isEmpty();
         } finally {
@@ -68,5 +88,40 @@ class MarketSavepointFixture {
                 job.cancel().get(60, TimeUnit.SECONDS);
             }
         }
+    }
+
+    private static Set<String> keys(List<MarketBar> bars) {
+        return bars.stream().map(MarketSavepointITCase::key).collect(Collectors.toSet());
+    }
+
+    /**
+     * The keys of the bars that close at or before the last watermark of these trades: their
+     * largest time minus the default out-of-orderness, minus 1 (no wall-clock advance in a replay).
+     */
+    private static Set<String> barsClosedByTheLastWatermark(List<String> payloads)
+            throws Exception {
+        long maxTs = Long.MIN_VALUE;
+        List<JsonNode> trades = new ArrayList<>();
+        for (String p : payloads) {
+            JsonNode t = JsonFields.MAPPER.readTree(p);
+            trades.add(t);
+            maxTs = Math.max(maxTs, t.get("ts").asLong());
+        }
+        long watermark = maxTs - MarketOptions.OUT_OF_ORDERNESS.defaultValue().toMillis() - 1;
+        Set<String> keys = new HashSet<>();
+        for (JsonNode t : trades) {
+            for (Timeframe tf : Timeframe.values()) {
+                long start = tf.windowStart(t.get("ts").asLong());
+                if (start + tf.millis() - 1 <= watermark) {
+                    keys.add(
+                            t.get("symbol").asText()
+                                    + "|"
+                                    + tf.label()
+                                    + "|"
+                                    + String.format("%015d", start));
+                }
+            }
+        }
+        return keys;
     }
 }

@@ -10,6 +10,7 @@ import com.athena.common.market.MarketBar;
 import com.athena.common.market.MarketConditions;
 import com.athena.jobs.market.MarketJob;
 import com.athena.jobs.market.MarketNames;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
 import com.athena.testing.CollectSink;
 import com.athena.testing.ListSource;
@@ -47,17 +48,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Savepoint compatibility of the market job, the way Flink tests its own operators: a savepoint
- * taken from a release ({@code src/test/resources/savepoints/market-v1/}) is restored into the
- * current code with non-restored state forbidden, the rest of the input is fed, and the outputs
- * must equal those of one uninterrupted run. A renamed uid, a removed stateful operator or an
- * incompatible state type therefore fails this test (and CI).
+ * taken from a release ({@code src/test/resources/savepoints/market-v2/}, the graph with one keyed
+ * step per trade) is restored into the current code with non-restored state forbidden, the rest of
+ * the input is fed, and the outputs must equal those of one uninterrupted run. A renamed uid, a
+ * removed stateful operator or an incompatible state type therefore fails this test (and CI). The
+ * savepoint of the former graph ({@code market-v1}, five window operators) restores through {@code
+ * bin/state migrate market}: {@link MarketMigrationITCase}.
  *
  * <p>Regenerate the fixture (only when a release deliberately breaks compatibility, and say so):
  * {@code mvn -B -ntp -pl jobs verify -Dspotless.check.skip=true -Dtest=NoSuchTest
  * -Dit.test=MarketSavepointFixture -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class MarketSavepointITCase {
-    static final String FIXTURE = "savepoints/market-v1";
+    static final String FIXTURE = "savepoints/market-v2";
+
+    /** The savepoint of the former graph (de-duplication and five window operators). */
+    static final String FIXTURE_V1 = "savepoints/market-v1";
+
     static final Path FIXTURE_SOURCE = Paths.get("src/test/resources", FIXTURE);
 
     /** Trades per symbol in the whole run, and how many of them precede the savepoint. */
@@ -78,20 +85,29 @@ class MarketSavepointITCase {
 
     @Test
     void restoresTheCommittedSavepointAndContinuesLikeAnUninterruptedRun() throws Exception {
+        continuesLikeAnUninterruptedRun(fixtureSavepoint(), FIXTURE, "");
+    }
+
+    /**
+     * Restores {@code savepoint} (taken after the first {@link #BEFORE_SAVEPOINT} trades of each
+     * symbol, with the bars written before it listed in {@code fixture}), feeds the rest and checks
+     * that the outputs are those of an uninterrupted run.
+     */
+    static void continuesLikeAnUninterruptedRun(String savepoint, String fixture, String runs)
+            throws Exception {
         List<String> trades = tradePayloads();
 
-        Run uninterrupted = new Run("uninterrupted");
+        Run uninterrupted = new Run(runs + "uninterrupted");
         StreamExecutionEnvironment env = uninterrupted.env(trades, SNAPSHOTS, false);
         env.execute(env.getStreamGraph());
 
-        Run restored = new Run("restored");
+        Run restored = new Run(runs + "restored");
         env = restored.env(trades.subList(2 * BEFORE_SAVEPOINT, trades.size()), List.of(), false);
         StreamGraph graph = env.getStreamGraph();
-        graph.setSavepointRestoreSettings(
-                SavepointRestoreSettings.forPath(fixtureSavepoint(), false));
+        graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint, false));
         env.execute(graph);
 
-        Set<String> before = new HashSet<>(readLines(FIXTURE + "/bars-before-savepoint.txt"));
+        Set<String> before = new HashSet<>(readLines(fixture + "/bars-before-savepoint.txt"));
         Map<String, MarketBar> all = new HashMap<>();
         for (MarketBar row : uninterrupted.bars()) {
             assertThat(all.put(key(row), row)).as("duplicate bar %s", key(row)).isNull();
@@ -125,11 +141,13 @@ class MarketSavepointITCase {
 
     @Test
     void fixtureWasWrittenBeforeTheFieldTheCurrentStatePojoAdds() throws Exception {
-        // The restore above is a POJO schema evolution only while the fixture's serializer
-        // snapshot lacks the field; the snapshot records the POJO's field names.
+        // The restore of v1 (through the migration, which keeps the market view's state as it is)
+        // is a POJO schema evolution only while the fixture's serializer snapshot lacks the field;
+        // the snapshot records the POJO's field names.
         byte[] metadata =
                 Files.readAllBytes(
-                        Paths.get(java.net.URI.create(fixtureSavepoint())).resolve("_metadata"));
+                        Paths.get(java.net.URI.create(fixtureSavepoint(FIXTURE_V1)))
+                                .resolve("_metadata"));
         String text = new String(metadata, StandardCharsets.ISO_8859_1);
         assertThat(text).contains("trendSince").doesNotContain("barOpenTime");
         assertThat(MarketConditions.class.getField("barOpenTime")).isNotNull();
@@ -176,7 +194,7 @@ class MarketSavepointITCase {
                 List<String> trades, List<String> snapshots, boolean stayOpen) {
             Configuration config = CommonOptions.fromArgs(new String[0]);
             // Replays: no wall-clock watermark advance, so the run is deterministic.
-            config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
+            config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
             MarketSettings settings = new MarketSettings(config);
             Configuration cluster = new Configuration();
             // As on the cluster: RocksDB, so the fixture is what production writes.
@@ -296,8 +314,12 @@ class MarketSavepointITCase {
     }
 
     static String fixtureSavepoint() throws Exception {
+        return fixtureSavepoint(FIXTURE);
+    }
+
+    static String fixtureSavepoint(String fixture) throws Exception {
         java.net.URL url =
-                MarketSavepointITCase.class.getResource("/" + FIXTURE + "/savepoint/_metadata");
+                MarketSavepointITCase.class.getResource("/" + fixture + "/savepoint/_metadata");
         assertThat(url)
                 .as("no fixture savepoint on the classpath; generate it (see the class comment)")
                 .isNotNull();

@@ -8,6 +8,7 @@ import com.athena.common.flink.SourceFactory;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.jobs.treasury.TreasuryJob;
 import com.athena.jobs.treasury.TreasuryNames;
+import com.athena.jobs.treasury.TreasuryOptions;
 import com.athena.jobs.treasury.TreasurySettings;
 import com.athena.testing.CollectSink;
 import com.athena.testing.ListSource;
@@ -112,9 +113,9 @@ class TreasurySavepointITCase {
             // Nothing late (in-order input); no wall-clock advance: deterministic.
             // A day of disorder: the first days close before the savepoint (applied state), the
             // later ones are still buffered with their timers in it.
-            config.set(TreasurySettings.OUT_OF_ORDERNESS, Duration.ofDays(1));
-            config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
-            config.set(TreasurySettings.IDLENESS, Duration.ofSeconds(1));
+            config.set(TreasuryOptions.OUT_OF_ORDERNESS, Duration.ofDays(1));
+            config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
+            config.set(TreasuryOptions.IDLENESS, Duration.ofSeconds(1));
             TreasurySettings settings = new TreasurySettings(config);
             Configuration cluster = new Configuration();
             cluster.setString("state.backend.type", "rocksdb");

@@ -41,7 +41,6 @@ class TimescaleDbSmokeITCase {
         JdbcEndpoint timescale = JdbcEndpoint.timescale(ServiceEnvironment.load());
         String symbol = "TSDB" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
 
-        // The WASM server takes one connection at a time: every block closes its own.
         try (Connection c = timescale.open()) {
             SchemaMigrator.apply(c);
             // Twice: the migrations are idempotent.

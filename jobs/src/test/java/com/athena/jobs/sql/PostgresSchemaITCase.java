@@ -44,7 +44,7 @@ class PostgresSchemaITCase {
                 .anyMatch(sql -> sql.contains("add_retention_policy('market_data'"));
 
         try (Connection c = postgres.open()) {
-            assertThat(SchemaMigrator.timescaleAvailable(c)).as("plain PostgreSQL").isFalse();
+            assertThat(SchemaMigrator.timescaleInstalled(c)).as("plain PostgreSQL").isFalse();
             assertThat(SchemaMigrator.apply(c, migrations)).isEqualTo(portable);
             Map<String, List<String>> before = CatalogFingerprint.of(c, false);
             assertThat(SchemaMigrator.apply(c, migrations)).isEqualTo(portable);

@@ -105,7 +105,7 @@ class TimescaleAggregatesITCase {
         try (Connection c = timescale.open()) {
             SchemaMigrator.apply(c);
             try (Statement st = c.createStatement()) {
-                // Multi-row inserts: the WASM server does about 3k rows/s, one statement each.
+                // Multi-row inserts: one statement per 500 rows.
                 for (int from = 0; from < shuffled.size(); from += 500) {
                     StringBuilder sql =
                             new StringBuilder(

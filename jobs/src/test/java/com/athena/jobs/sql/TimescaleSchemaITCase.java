@@ -35,7 +35,6 @@ class TimescaleSchemaITCase {
     @BeforeAll
     static void migrate() throws Exception {
         timescale = JdbcEndpoint.timescale(ServiceEnvironment.load());
-        // The WASM server takes one connection at a time: every block closes its own.
         try (Connection c = timescale.open()) {
             SchemaMigrator.apply(c);
         }

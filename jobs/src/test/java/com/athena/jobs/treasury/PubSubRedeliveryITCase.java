@@ -144,9 +144,9 @@ class PubSubRedeliveryITCase {
         }
 
         Configuration config = CommonOptions.fromArgs(new String[0]);
-        config.set(TreasurySettings.OUT_OF_ORDERNESS, Duration.ofDays(10));
-        config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(TreasurySettings.IDLENESS, Duration.ofSeconds(1));
+        config.set(TreasuryOptions.OUT_OF_ORDERNESS, Duration.ofDays(10));
+        config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(TreasuryOptions.IDLENESS, Duration.ofSeconds(1));
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         config.set(
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
@@ -161,7 +161,7 @@ class PubSubRedeliveryITCase {
             waitFor(
                     "run 1 to read the first half",
                     () -> read(first.getJobID()) == firstHalf.size());
-            checkpoint = cluster.triggerCheckpoint(first.getJobID()).get(60, TimeUnit.SECONDS);
+            checkpoint = MiniClusters.checkpoint(cluster, first.getJobID(), Duration.ofMinutes(2));
             Feeds.publish(pubsub, costsTopic, costsSub, secondHalf);
             waitFor(
                     "run 1 to read the second half",

@@ -66,8 +66,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code dead_letters} table) with its reason; exactly the good costs in {@code cost_events}; every
  * day-close balance to the cent; the metrics count every rejection.
  *
- * <p>The table sink writes to PostgreSQL here: the corpus is about the inputs, and the WASM
- * TimescaleDB serves one connection at a time.
+ * <p>The table sinks write to PostgreSQL here (the same DDL as TimescaleDB's without the hypertable
+ * statements): the corpus is about the inputs, and TreasuryJobITCase covers the TimescaleDB tables.
  */
 @RequiresServices({RealService.KAFKA, RealService.PUBSUB, RealService.POSTGRES})
 class TreasuryBadInputITCase {
@@ -107,9 +107,9 @@ class TreasuryBadInputITCase {
 
         Configuration config = CommonOptions.fromArgs(new String[0]);
         // Every event waits for the tick: the result cannot depend on the delivery order.
-        config.set(TreasurySettings.OUT_OF_ORDERNESS, Duration.ofDays(10));
-        config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(TreasurySettings.IDLENESS, Duration.ofSeconds(1));
+        config.set(TreasuryOptions.OUT_OF_ORDERNESS, Duration.ofDays(10));
+        config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(TreasuryOptions.IDLENESS, Duration.ofSeconds(1));
         TreasurySettings settings = new TreasurySettings(config);
 
         // Good events: a balance and a deposit per agent on Kafka, costs over two days on Pub/Sub.
@@ -165,7 +165,7 @@ class TreasuryBadInputITCase {
                             "duplicate-id",
                             payload,
                             "duplicate event_id " + e.eventId + ": already applied",
-                            TreasuryFunction.json(e)));
+                            TreasuryDeadLetters.json(e)));
         }
         List<BadInputCorpus.Bad> badBalances =
                 BadInputCorpus.treasuryEvents(BAD_BALANCES, 22, "b" + run);

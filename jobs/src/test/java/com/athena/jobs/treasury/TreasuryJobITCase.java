@@ -178,7 +178,6 @@ class TreasuryJobITCase {
         JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
         FirestoreEndpoint firestore = FirestoreEndpoint.from(services);
 
-        // The WASM TimescaleDB serves one connection: this one closes before the job's opens.
         try (Connection c = timescale.open()) {
             SchemaMigrator.apply(c);
         }
@@ -199,14 +198,14 @@ class TreasuryJobITCase {
             bigquery.defineTable(TreasuryRows.COSTS_TABLE, TreasuryRows.COST_COLUMNS);
 
             Configuration config = CommonOptions.fromArgs(new String[0]);
-            config.set(TreasurySettings.OUT_OF_ORDERNESS, Duration.ofDays(10));
-            config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
-            config.set(TreasurySettings.IDLENESS, Duration.ofSeconds(1));
-            config.set(TreasurySettings.EVENTS_TOPIC, eventsTopic);
-            config.set(TreasurySettings.TRANSITIONS_TOPIC, transitionsTopic);
-            config.set(TreasurySettings.DLQ_TOPIC, dlqTopic);
-            config.set(TreasurySettings.COSTS_SUBSCRIPTION, costsSub);
-            config.set(TreasurySettings.SNAPSHOTS_SUBSCRIPTION, snapshotsSub);
+            config.set(TreasuryOptions.OUT_OF_ORDERNESS, Duration.ofDays(10));
+            config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
+            config.set(TreasuryOptions.IDLENESS, Duration.ofSeconds(1));
+            config.set(TreasuryOptions.EVENTS_TOPIC, eventsTopic);
+            config.set(TreasuryOptions.TRANSITIONS_TOPIC, transitionsTopic);
+            config.set(TreasuryOptions.DLQ_TOPIC, dlqTopic);
+            config.set(TreasuryOptions.COSTS_SUBSCRIPTION, costsSub);
+            config.set(TreasuryOptions.SNAPSHOTS_SUBSCRIPTION, snapshotsSub);
             config.set(CommonOptions.KAFKA_GROUP_ID, "it-" + run);
             config.set(CommonOptions.PUBSUB_PULL_TIMEOUT, Duration.ofSeconds(5));
             TreasuryJob job =

@@ -46,7 +46,7 @@ class TreasuryPojoTest {
                 TreasuryTransition.class,
                 CostRecord.class,
                 DailyCost.class,
-                TreasuryRow.class,
+                AgentMetric.class,
                 TreasuryInput.class
             })
     void isAPojoWithoutGenericTypes(Class<?> type) {

@@ -104,16 +104,16 @@ class TreasurySinksTest {
         s.dailyBurnRate = Double.NaN;
         s.emotionalState = "cautious";
         s.trigger = "cost:e";
-        List<TreasuryRow> metrics = TreasuryRow.metrics(s);
+        List<AgentMetric> metrics = AgentMetric.of(s);
         assertThat(metrics)
-                .extracting(r -> r.metricName)
+                .extracting(m -> m.metricName)
                 .containsExactly(
                         "balance_usd",
                         "daily_cost_usd",
                         "emotional_state",
                         "survival_mode_active",
                         "cost_saving_mode_active");
-        assertThat(metrics.get(2).metricValue).isEqualTo(1.0);
+        assertThat(metrics.get(2).value).isEqualTo(1.0);
         Map<Integer, Object> bound = new TreeMap<>();
         TreasuryJdbcSinks.bindMetric(recording(bound), metrics.get(0));
         assertThat(bound.get(2)).isEqualTo("balance_usd");

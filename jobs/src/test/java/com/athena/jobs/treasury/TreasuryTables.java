@@ -2,6 +2,7 @@ package com.athena.jobs.treasury;
 
 import com.athena.common.config.CommonOptions;
 import com.athena.common.connectors.JdbcEndpoint;
+import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.PubSubEndpoint;
@@ -13,6 +14,7 @@ import com.athena.common.treasury.TreasuryTransition;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -87,8 +89,8 @@ final class TreasuryTables {
     }
 
     /**
-     * The sinks these ITCases read back: every table row to PostgreSQL through the job's JDBC sink,
-     * dead letters to a Kafka topic, and the given transition sinks.
+     * The sinks these ITCases read back: every table row to PostgreSQL through the job's JDBC
+     * sinks, dead letters to a Kafka topic, and the given transition sinks.
      */
     static TreasuryJob.Sinks sinks(
             JdbcEndpoint postgres,
@@ -96,19 +98,17 @@ final class TreasuryTables {
             KafkaEndpoint kafka,
             String dlqTopic,
             List<NamedSink<TreasuryTransition>> transitions) {
+        JdbcExecutionOptions jdbc = CommonOptions.jdbcExecution(config);
         return new TreasuryJob.Sinks(
                 List.of(),
-                List.of(),
+                List.of(NamedSink.of("pg-snapshots", TreasuryJdbcSinks.snapshots(postgres, jdbc))),
                 List.of(),
                 transitions,
+                List.of(NamedSink.of("pg-costs", TreasuryJdbcSinks.costs(postgres, jdbc))),
                 List.of(),
-                List.of(),
+                List.of(NamedSink.of("pg-metrics", TreasuryJdbcSinks.metrics(postgres, jdbc))),
                 List.of(
-                        new NamedSink<>(
-                                "pg-treasury",
-                                TreasuryJdbcSinks.timescale(
-                                        postgres, CommonOptions.jdbcExecution(config)),
-                                1)),
-                List.of(NamedSink.of("kafka-dlq", KafkaSinks.deadLetters(kafka, dlqTopic))));
+                        NamedSink.of("kafka-dlq", KafkaSinks.deadLetters(kafka, dlqTopic)),
+                        NamedSink.of("pg-dlq", JdbcSinks.deadLetters(postgres, jdbc))));
     }
 }

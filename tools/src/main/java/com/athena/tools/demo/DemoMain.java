@@ -18,6 +18,7 @@ import com.athena.jobs.market.MarketDataRows;
 import com.athena.jobs.market.MarketJdbcSinks;
 import com.athena.jobs.market.MarketJob;
 import com.athena.jobs.market.MarketNames;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
 import com.athena.tools.produce.ProduceTradesMain;
 import com.athena.tools.setup.SetupMain;
@@ -87,7 +88,7 @@ public final class DemoMain {
                 new String[] {"--input", input.toString(), "--topic", topic, "--symbol", SYMBOL});
 
         Configuration config = CommonOptions.fromArgs(new String[0]);
-        config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
         MarketSettings settings = new MarketSettings(config);
         MarketJob.Sources sources =
                 new MarketJob.Sources(

@@ -8,6 +8,7 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.market.TradeParser;
 import com.athena.jobs.market.MarketJdbcSinks;
+import com.athena.jobs.market.MarketOptions;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -26,13 +27,13 @@ public final class TradeIngestMain {
         new TradeIngestJob(
                         KafkaSources.raw(
                                 KafkaEndpoint.from(services),
-                                config.get(CommonOptions.TRADES_TOPIC),
+                                config.get(MarketOptions.TRADES_TOPIC),
                                 config.get(CommonOptions.KAFKA_GROUP_ID),
                                 config.get(CommonOptions.SOURCE_BOUNDED)),
                         new TradeParser(
-                                config.get(CommonOptions.TRADE_MAX_PRICE),
-                                config.get(CommonOptions.TRADE_MAX_SIZE),
-                                config.get(CommonOptions.MAX_FUTURE).toMillis()),
+                                config.get(MarketOptions.TRADE_MAX_PRICE),
+                                config.get(MarketOptions.TRADE_MAX_SIZE),
+                                config.get(MarketOptions.MAX_FUTURE).toMillis()),
                         MarketJdbcSinks.trades(postgres, CommonOptions.jdbcExecution(config)),
                         JdbcSinks.deadLetters(postgres, CommonOptions.jdbcExecution(config)))
                 .build(env);

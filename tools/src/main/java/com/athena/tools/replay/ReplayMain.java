@@ -7,6 +7,7 @@ import com.athena.common.flink.LineFileSink;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.NumberedLinesFormat;
 import com.athena.common.flink.SourceFactory;
+import com.athena.common.json.Labeled;
 import com.athena.common.market.Bar;
 import com.athena.common.market.BarCsv;
 import com.athena.common.market.MarketBar;
@@ -14,6 +15,7 @@ import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.market.TradeCsv;
 import com.athena.jobs.market.MarketJob;
+import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
 
 import org.apache.flink.configuration.Configuration;
@@ -76,7 +78,8 @@ public final class ReplayMain {
         ReplayArgs a =
                 new ReplayArgs(rest, Set.of("input", "format", "symbol", "timeframe", "out"));
         java.nio.file.Path input = Paths.get(a.required("input"));
-        String format = a.oneOf("format", List.of("bars", "trades"));
+        InputFormat format =
+                Labeled.fromLabel(InputFormat.class, a.oneOf("format", InputFormat.labels()));
         String symbol = a.required("symbol");
         Timeframe timeframe =
                 Timeframe.parse(a.oneOf("timeframe", List.of("1m", "5m", "15m", "1h", "1d")));
@@ -84,7 +87,7 @@ public final class ReplayMain {
         if (!Files.isReadable(input)) {
             throw new IllegalArgumentException("cannot read --input " + input);
         }
-        String expectedHeader = format.equals("bars") ? BarCsv.HEADER : TradeCsv.HEADER;
+        String expectedHeader = format.header();
         String header;
         try (var lines = Files.lines(input, StandardCharsets.UTF_8)) {
             header = lines.findFirst().orElse("").trim();
@@ -93,7 +96,7 @@ public final class ReplayMain {
             throw new IllegalArgumentException(
                     input
                             + ": --format "
-                            + format
+                            + format.label()
                             + " expects the header '"
                             + expectedHeader
                             + "', found '"
@@ -112,18 +115,18 @@ public final class ReplayMain {
 
     private static void execute(
             java.nio.file.Path input,
-            String format,
+            InputFormat format,
             String symbol,
             Timeframe timeframe,
             java.nio.file.Path out,
             java.nio.file.Path rejects)
             throws Exception {
         Configuration config = CommonOptions.fromArgs(new String[0]);
-        config.set(MarketSettings.TIMEFRAMES, timeframe.label());
-        config.set(MarketSettings.CONDITIONS_TIMEFRAME, timeframe.label());
+        config.set(MarketOptions.TIMEFRAMES, timeframe.label());
+        config.set(MarketOptions.CONDITIONS_TIMEFRAME, timeframe.label());
         // A file says nothing about the wall clock: no quiet advance, no idleness.
-        config.set(MarketSettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(MarketSettings.IDLENESS, Duration.ZERO);
+        config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(MarketOptions.IDLENESS, Duration.ZERO);
         MarketSettings settings = new MarketSettings(config);
 
         String label = input.getFileName().toString();
@@ -135,7 +138,7 @@ public final class ReplayMain {
                         org.apache.flink.api.common.typeinfo.TypeInformation.of(RawRecord.class));
         String source = "file:" + label;
         MarketJob.Sources sources =
-                format.equals("trades")
+                format == InputFormat.TRADES
                         ? new MarketJob.Sources(
                                 new MarketJob.Input<Trade>(
                                         file,

@@ -9,6 +9,7 @@ import com.athena.common.flink.NumberedLinesFormat;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.jobs.treasury.TreasuryJob;
+import com.athena.jobs.treasury.TreasuryOptions;
 import com.athena.jobs.treasury.TreasurySettings;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -73,9 +74,9 @@ final class TreasuryReplay {
         Configuration config = CommonOptions.fromArgs(new String[0]);
         // A file says nothing about the wall clock: no quiet advance, no idleness, and the
         // watermark moves only at the end of input.
-        config.set(TreasurySettings.OUT_OF_ORDERNESS, WHOLE_INPUT);
-        config.set(TreasurySettings.QUIET_ADVANCE, Duration.ZERO);
-        config.set(TreasurySettings.IDLENESS, Duration.ZERO);
+        config.set(TreasuryOptions.OUT_OF_ORDERNESS, WHOLE_INPUT);
+        config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(TreasuryOptions.IDLENESS, Duration.ZERO);
         TreasurySettings settings = new TreasurySettings(config);
 
         String label = input.getFileName().toString();

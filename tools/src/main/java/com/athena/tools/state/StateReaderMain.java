@@ -26,14 +26,21 @@ import java.util.Locale;
  * Prints the keyed state of a savepoint or retained checkpoint as CSV, read with Flink's State
  * Processor API in a local environment: {@code StateReaderMain PATH [UID]}. Known uids: {@code
  * indicators} (the market job, per symbol|timeframe) and {@code treasury} (the treasury job, per
- * agent).
+ * agent). {@code StateReaderMain migrate market --from SAVEPOINT --to DIR} migrates a savepoint of
+ * the market job's former graph ({@link MarketMigrateMain}).
  */
 public final class StateReaderMain {
     private StateReaderMain() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length >= 1 && args[0].equals("migrate")) {
+            MarketMigrateMain.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: bin/state PATH [UID]   (UID: indicators)");
+            System.err.println(
+                    "usage: bin/state PATH [UID]   (UID: indicators)\n       "
+                            + MarketMigrateMain.USAGE);
             System.exit(2);
         }
         String path = args[0];

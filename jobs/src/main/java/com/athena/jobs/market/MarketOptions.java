@@ -1,0 +1,161 @@
+package com.athena.jobs.market;
+
+import com.athena.common.indicators.RegimeThresholds;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+
+/**
+ * The market job's options: only their keys, types, defaults and descriptions. {@link
+ * MarketSettings} builds the job's parsers and thresholds from them; docs/configuration.md is
+ * generated from these fields.
+ */
+public final class MarketOptions {
+
+    public static final ConfigOption<String> TIMEFRAMES =
+            ConfigOptions.key("market.timeframes")
+                    .stringType()
+                    .defaultValue("1m,5m,15m,1h,1d")
+                    .withDescription(
+                            "Bar timeframes the job computes, a comma-separated subset of"
+                                    + " 1m,5m,15m,1h,1d (duplicates are ignored, at least one is"
+                                    + " needed). Every timeframe costs state and one row per"
+                                    + " symbol and bar in every sink.");
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("market.watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(5))
+                    .withDescription(
+                            "How late (event time) a trade may arrive and still count in its bar;"
+                                    + " a bar closes this long after its end. Later trades are"
+                                    + " dead-lettered (late-trades). Larger values tolerate"
+                                    + " slower feeds at the cost of later bars.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("market.watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "A source split (Kafka partition) without trades for this long stops"
+                                    + " holding back the watermark, so a quiet partition does not"
+                                    + " keep the others' bars open. 0 disables.");
+
+    public static final ConfigOption<Duration> QUIET_ADVANCE =
+            ConfigOptions.key("market.watermark.quiet-advance-after")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "After this long (wall clock) without any trade the watermark follows"
+                                    + " the wall clock, so the bars of a quiet market still close."
+                                    + " 0 disables it: use 0 for replays of history, whose event"
+                                    + " times are far behind the wall clock.");
+
+    public static final ConfigOption<Duration> DEDUP_HORIZON =
+            ConfigOptions.key("market.dedup.horizon")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "How long a symbol's trade_id is remembered: until the watermark"
+                                    + " passes its trade's time plus this (event time). A second"
+                                    + " trade with a remembered id is dead-lettered"
+                                    + " (duplicate-trades), not counted. Must not be negative;"
+                                    + " longer catches later redeliveries at the cost of state.");
+
+    public static final ConfigOption<String> CONDITIONS_TIMEFRAME =
+            ConfigOptions.key("market.conditions.timeframe")
+                    .stringType()
+                    .defaultValue("1h")
+                    .withDescription(
+                            "The timeframe whose closed bars drive the Firestore market view"
+                                    + " (agent_data_market_conditions); one of 1m,5m,15m,1h,1d.");
+
+    public static final ConfigOption<Double> TREND_BAND =
+            ConfigOptions.key("market.trend.band")
+                    .doubleType()
+                    .defaultValue(RegimeThresholds.DEFAULT.trendBand())
+                    .withDescription(
+                            "Minimum gap between the close and the EMAs (9, 21, 50), as a fraction"
+                                    + " of the close, for the trend to be up or down rather than"
+                                    + " sideways; 0.0005 is 5 basis points. At least 0.");
+
+    public static final ConfigOption<Double> LOW_DAILY_NATR =
+            ConfigOptions.key("market.volatility.low-daily-natr")
+                    .doubleType()
+                    .defaultValue(RegimeThresholds.DEFAULT.lowDailyNatr())
+                    .withDescription(
+                            "Daily-equivalent ATR divided by the close (0.02 = 2 %) below which"
+                                    + " volatility is low. At least 0 and at most"
+                                    + " market.volatility.high-daily-natr.");
+
+    public static final ConfigOption<Double> HIGH_DAILY_NATR =
+            ConfigOptions.key("market.volatility.high-daily-natr")
+                    .doubleType()
+                    .defaultValue(RegimeThresholds.DEFAULT.highDailyNatr())
+                    .withDescription(
+                            "Daily-equivalent ATR divided by the close (0.05 = 5 %) above which"
+                                    + " volatility is high; between the two it is normal.");
+
+    public static final ConfigOption<Double> TRADE_MAX_PRICE =
+            ConfigOptions.key("market.trade.max-price")
+                    .doubleType()
+                    .defaultValue(10_000_000.0)
+                    .withDeprecatedKeys("trade.max-price")
+                    .withDescription(
+                            "Trades priced above this (in the quote currency) are dead-lettered as"
+                                    + " absurd. Set it well above any real price of the symbols"
+                                    + " you trade.");
+
+    public static final ConfigOption<Double> TRADE_MAX_SIZE =
+            ConfigOptions.key("market.trade.max-size")
+                    .doubleType()
+                    .defaultValue(1_000_000_000.0)
+                    .withDeprecatedKeys("trade.max-size")
+                    .withDescription(
+                            "Trades larger than this (in units of the base asset) are"
+                                    + " dead-lettered as absurd.");
+
+    public static final ConfigOption<Duration> MAX_FUTURE =
+            ConfigOptions.key("market.event.max-future")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(1))
+                    .withDeprecatedKeys("event.max-future")
+                    .withDescription(
+                            "Trades and snapshots whose event time is further ahead of the wall"
+                                    + " clock than this are dead-lettered: one far-future event"
+                                    + " would otherwise push the watermark past every real one."
+                                    + " Allow for the producers' clock skew.");
+
+    public static final ConfigOption<String> TRADES_TOPIC =
+            ConfigOptions.key("market.kafka.trades-topic")
+                    .stringType()
+                    .defaultValue("market.trades")
+                    .withDeprecatedKeys("kafka.trades-topic")
+                    .withDescription(
+                            "Kafka topic of the JSON trades the job reads (consumer group"
+                                    + " kafka.group-id).");
+
+    public static final ConfigOption<String> DLQ_TOPIC =
+            ConfigOptions.key("market.kafka.dlq-topic")
+                    .stringType()
+                    .defaultValue("market.dlq")
+                    .withDeprecatedKeys("market.dlq-topic")
+                    .withDescription(
+                            "Kafka topic the market job writes its dead letters to (they also go"
+                                    + " to the dead_letters table).");
+
+    public static final ConfigOption<String> SNAPSHOTS_SUBSCRIPTION =
+            ConfigOptions.key("market.pubsub.snapshots-subscription")
+                    .stringType()
+                    .defaultValue("market-snapshots-sub")
+                    .withDeprecatedKeys("pubsub.snapshots-subscription")
+                    .withDescription(
+                            "The market job's Pub/Sub subscription of the market snapshots. It"
+                                    + " must not be the treasury job's"
+                                    + " (treasury.pubsub.snapshots-subscription), or each job"
+                                    + " would take messages from the other.");
+
+    private MarketOptions() {}
+}
