@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.fail;
  * The alert rules (deploy/prometheus/rules.yml) checked and unit-tested by Prometheus's own
  * promtool: `promtool check rules`, `promtool test rules deploy/prometheus/rules.test.yml` and
  * `promtool check config` on the compose stack's Prometheus configuration. Also asserts that every
- * alert has a unit test in which it fires. promtool comes with Debian's `prometheus` package; the
- * test fails, saying so, where it is missing ({@code PROMTOOL} names another binary).
+ * alert has a unit test in which it fires. promtool comes with Debian's `prometheus` package, which
+ * `bin/services up` installs; the test fails, saying so, where it is missing ({@code PROMTOOL}
+ * names another binary).
  */
 class PrometheusRulesTest {
     private static final String RULES = "deploy/prometheus/rules.yml";
@@ -46,9 +47,9 @@ class PrometheusRulesTest {
             }
         }
         fail(
-                "promtool not found on PATH: install it with `apt-get install -y prometheus` (Debian's"
-                        + " package brings promtool; stop the prometheus server it may start), or set"
-                        + " PROMTOOL to the binary. CI needs it installed on the machine.");
+                "promtool not found on PATH: `bin/services up prometheus` installs Debian's"
+                        + " prometheus package (promtool and prometheus, no daemon left running),"
+                        + " or set PROMTOOL to the binary.");
     }
 
     private static String promtool(String... args) throws Exception {
