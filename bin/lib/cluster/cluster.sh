@@ -44,8 +44,10 @@ cluster_classpath() {
   cluster_die "could not resolve the Flink classpath; see $CLUSTER_RUN/mvn.log"
 }
 
-# Renders target/cluster/conf: the repository's config.yaml, then flat keys that override it for
-# this machine (Flink's YAML loader lets a later flat key win over the nested one).
+# Renders target/cluster/conf: the repository's config.yaml (the production configuration, which
+# holds no loopback address), then flat keys that override it for this machine: every address the
+# local cluster binds or advertises is added here (Flink's YAML loader lets a later flat key win
+# over the nested one).
 cluster_render_conf() {
   mkdir -p "$CLUSTER_CONF" "$CLUSTER_LOG" "$CLUSTER_RUN/checkpoints" "$CLUSTER_RUN/savepoints" "$CLUSTER_RUN/tmp"
   local tmp=$CLUSTER_CONF/config.yaml.tmp

@@ -48,6 +48,9 @@ import java.util.TreeMap;
  *   <li>Market snapshots (broadcast) add crash signals; an agent with nothing pending before the
  *       change is moved to it at once, the others when their timers fire.
  * </ul>
+ *
+ * <p>Gauges per agent (at most {@code maxAgentGauges} per subtask) and per operator follow the
+ * state it saves: {@link TreasuryGauges}.
  */
 public class TreasuryFunction
         extends KeyedBroadcastProcessFunction<
@@ -65,6 +68,8 @@ public class TreasuryFunction
     private final CrashRules crash;
     private final Duration dedupTtl;
     private final long signalRetentionMillis;
+    private final double maxDailyCostUsd;
+    private final int maxAgentGauges;
 
     private transient ValueState<TreasuryState> treasury;
     private transient MapState<String, Long> seen;
@@ -75,12 +80,20 @@ public class TreasuryFunction
     private transient Counter late;
     private transient Counter rejected;
     private transient Counter transitions;
+    private transient TreasuryGauges gauges;
 
     public TreasuryFunction(TreasuryRules rules, Duration dedupTtl, Duration signalRetention) {
+        this(rules, dedupTtl, signalRetention, TreasuryOptions.MAX_AGENT_GAUGES.defaultValue());
+    }
+
+    public TreasuryFunction(
+            TreasuryRules rules, Duration dedupTtl, Duration signalRetention, int maxAgentGauges) {
         this.stepper = new TreasuryStepper(rules);
         this.crash = rules.crash();
         this.dedupTtl = dedupTtl;
         this.signalRetentionMillis = signalRetention.toMillis();
+        this.maxDailyCostUsd = rules.maxDailyCostUsd();
+        this.maxAgentGauges = maxAgentGauges;
     }
 
     @Override
@@ -93,6 +106,9 @@ public class TreasuryFunction
         late = getRuntimeContext().getMetricGroup().counter(METRIC_LATE);
         rejected = getRuntimeContext().getMetricGroup().counter(METRIC_REJECTED);
         transitions = getRuntimeContext().getMetricGroup().counter(METRIC_TRANSITIONS);
+        gauges =
+                new TreasuryGauges(
+                        getRuntimeContext().getMetricGroup(), maxAgentGauges, maxDailyCostUsd);
         // Rebuilt from the broadcast state on first use (it is not readable here).
         timeline = null;
     }
@@ -132,6 +148,7 @@ public class TreasuryFunction
             schedule(s, timers, market);
         }
         treasury.update(s);
+        gauges.update(s);
     }
 
     @Override
@@ -151,6 +168,7 @@ public class TreasuryFunction
         stepper.advanceTo(s, watermark, market, emit);
         schedule(s, ctx.timerService(), market);
         treasury.update(s);
+        gauges.update(s);
     }
 
     @Override
@@ -170,6 +188,7 @@ public class TreasuryFunction
         for (Long removed : market.prune(signalRetentionMillis)) {
             signals.remove(removed);
         }
+        gauges.marketCrashOverride(market.activeAt(Long.MAX_VALUE));
         LOG.debug("Crash signal {} at {}", signal, Instant.ofEpochMilli(snapshot.timestamp));
         TreasuryOutputRouter emit = router(out, ctx::output);
         ctx.applyToKeyedState(
@@ -178,6 +197,10 @@ public class TreasuryFunction
                     TreasuryState s = state.value();
                     if (s != null && stepper.moveIdleAgent(s, market, emit)) {
                         state.update(s);
+                    }
+                    if (s != null) {
+                        // Every agent: also those restored and not stepped since.
+                        gauges.update(s);
                     }
                 });
     }
@@ -225,8 +248,14 @@ public class TreasuryFunction
                 copy.put(e.getKey(), e.getValue());
             }
             timeline = CrashTimeline.of(copy);
+            gauges.marketCrashOverride(timeline.activeAt(Long.MAX_VALUE));
         }
         return timeline;
+    }
+
+    /** The gauges (tests). */
+    TreasuryGauges gauges() {
+        return gauges;
     }
 
     private TreasuryOutputRouter router(

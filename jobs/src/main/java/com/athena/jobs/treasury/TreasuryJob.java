@@ -222,7 +222,10 @@ public final class TreasuryJob {
                 .connect(snapshots)
                 .process(
                         new TreasuryFunction(
-                                settings.rules, settings.dedupTtl, settings.signalRetention),
+                                settings.rules,
+                                settings.dedupTtl,
+                                settings.signalRetention,
+                                settings.maxAgentGauges),
                         TypeInformation.of(TreasurySnapshot.class))
                 .uid(TreasuryNames.TREASURY)
                 .name(TreasuryNames.TREASURY);

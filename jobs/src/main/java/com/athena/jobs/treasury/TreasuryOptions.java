@@ -278,5 +278,18 @@ public final class TreasuryOptions {
                                     + " between only the newest (by event time) is written. Firestore sustains about"
                                     + " one write per second per document.");
 
+    public static final ConfigOption<Integer> MAX_AGENT_GAUGES =
+            ConfigOptions.key("treasury.metrics.max-agent-gauges")
+                    .intType()
+                    .defaultValue(1000)
+                    .withDescription(
+                            "At most this many agents per subtask of the treasury operator get"
+                                    + " gauges with an agent label (runwayDays, survivalMode,"
+                                    + " dailyCostUsd, burnRateUsdPerDay, crashOverride), the"
+                                    + " first it steps after it starts; each further agent is"
+                                    + " counted once in agentsWithoutGauges. Bounds the series"
+                                    + " the metrics reporter exports (5 per agent). 0 exports"
+                                    + " none; must not be negative.");
+
     private TreasuryOptions() {}
 }

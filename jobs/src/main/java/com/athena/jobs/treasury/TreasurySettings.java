@@ -35,6 +35,7 @@ public final class TreasurySettings implements Serializable {
     public final MarketSnapshotParser snapshotParser;
     public final DeliveryGuarantee transitionsDelivery;
     public final Duration firestoreMinInterval;
+    public final int maxAgentGauges;
 
     public TreasurySettings(Configuration config) {
         this.dedupTtl = config.get(TreasuryOptions.DEDUP_TTL);
@@ -75,6 +76,11 @@ public final class TreasurySettings implements Serializable {
         this.snapshotParser = new MarketSnapshotParser(maxFuture);
         this.transitionsDelivery = delivery(config.get(TreasuryOptions.TRANSITIONS_DELIVERY));
         this.firestoreMinInterval = config.get(TreasuryOptions.FIRESTORE_MIN_INTERVAL);
+        this.maxAgentGauges = config.get(TreasuryOptions.MAX_AGENT_GAUGES);
+        if (maxAgentGauges < 0) {
+            throw new IllegalArgumentException(
+                    TreasuryOptions.MAX_AGENT_GAUGES.key() + " must not be negative");
+        }
         if (dedupTtl.isZero() || dedupTtl.isNegative()) {
             throw new IllegalArgumentException(
                     TreasuryOptions.DEDUP_TTL.key() + " must be positive");
