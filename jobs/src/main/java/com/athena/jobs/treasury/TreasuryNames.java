@@ -63,6 +63,9 @@ public final class TreasuryNames {
     public static final String DLQ_LATE_BALANCES = "late-balance-events";
 
     /** Events whose id had been applied already. */
+    /** Dead-letter source of events that would move a balance beyond TreasuryBounds. */
+    public static final String DLQ_OUT_OF_BOUNDS = "out-of-bounds-treasury-events";
+
     public static final String DLQ_DUPLICATES = "duplicate-treasury-events";
 
     private TreasuryNames() {}
