@@ -22,6 +22,12 @@ import java.time.Duration;
 public final class EventTimeParser<T> implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * The largest payload parsed, in characters: events are JSON of a few hundred bytes, and a
+     * Pub/Sub message may be 10 MB; a larger payload is a dead letter without being parsed.
+     */
+    public static final int MAX_PAYLOAD_CHARS = 1 << 20;
+
     /** The timestamp of a record that must not move the watermark. */
     public static final long NO_TIMESTAMP = Long.MIN_VALUE;
 
@@ -66,6 +72,15 @@ public final class EventTimeParser<T> implements Serializable {
     }
 
     private Outcome outcome(String payload, long nowMillis) {
+        if (payload != null && payload.length() > MAX_PAYLOAD_CHARS) {
+            return new Outcome(
+                    null,
+                    "payload of "
+                            + payload.length()
+                            + " characters is above the bound of "
+                            + MAX_PAYLOAD_CHARS,
+                    NO_TIMESTAMP);
+        }
         T record;
         try {
             record = parser.parse(payload, nowMillis);
