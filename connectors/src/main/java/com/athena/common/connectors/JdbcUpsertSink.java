@@ -24,6 +24,10 @@ import java.util.Collection;
  * reWriteBatchedInserts} turns into multi-row statements) or in one execution of its own ({@link
  * Route#batched}, e.g. one array per column unnested by the statement).
  *
+ * <p>A row the database refuses for its content goes to that database's {@code dead_letters} table
+ * ({@link LastWinsBatchExecutor}); outages still fail the batch, which the output format retries
+ * ({@code jdbc.max-retries}) before the job fails over.
+ *
  * <p>Every checkpoint flushes, so the sink is at-least-once; since the statement is an upsert on a
  * natural key, a replay after a failure leaves exactly the rows of a run without one.
  */
@@ -32,6 +36,9 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
 
     /** Metric name of the number of batches written. */
     public static final String METRIC_FLUSHES = "jdbcFlushes";
+
+    /** Metric name of the rows the database refused for their content (now dead letters). */
+    public static final String METRIC_REJECTED_ROWS = "jdbcRejectedRows";
 
     /**
      * Writes one de-duplicated batch through its prepared statement. It keeps no rows of its own:
@@ -89,13 +96,17 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
     @SuppressWarnings("deprecation")
     public SinkWriter<T> createWriter(InitContext context) throws IOException {
         Route<T> target = route;
+        Counter rejected = context.metricGroup().counter(METRIC_REJECTED_ROWS);
         JdbcOutputFormat<T, T, LastWinsBatchExecutor<T>> format =
                 new JdbcOutputFormat<>(
                         new SimpleJdbcConnectionProvider(endpoint.connectionOptions()),
                         options,
                         () ->
                                 new LastWinsBatchExecutor<>(
-                                        target.sql(), target.key()::apply, target.writer()));
+                                        target.sql(),
+                                        target.key()::apply,
+                                        target.writer(),
+                                        rejected::inc));
         format.open(
                 JdbcOutputSerializer.of(
                         context.<T>createInputSerializer(), context.isObjectReuseEnabled()));

@@ -3,10 +3,11 @@ package com.athena.common.connectors;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.config.ServiceKeys;
 
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.streaming.connectors.gcp.pubsub.PubSubSource;
 import org.apache.flink.streaming.connectors.gcp.pubsub.common.PubSubDeserializationSchema;
 import org.apache.flink.streaming.connectors.gcp.pubsub.emulator.EmulatorCredentials;
-import org.apache.flink.streaming.connectors.gcp.pubsub.emulator.PubSubSubscriberFactoryForEmulator;
 
 import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
@@ -75,19 +76,36 @@ public final class PubSubEndpoint implements Serializable {
                         .withProjectName(projectId)
                         .withSubscriptionName(subscription);
         if (emulatorHost != null) {
-            builder.withCredentials(EmulatorCredentials.getInstance())
-                    .withPubSubSubscriberFactory(
-                            new PubSubSubscriberFactoryForEmulator(
-                                    emulatorHost,
-                                    projectId,
-                                    subscription,
-                                    retries,
-                                    pullTimeout,
-                                    maxMessagesPerPull));
-        } else {
-            builder.withPubSubSubscriberFactory(retries, pullTimeout, maxMessagesPerPull);
+            builder.withCredentials(EmulatorCredentials.getInstance());
         }
+        // Messages up to Pub/Sub's 10 MB limit, not gRPC's default 4 MiB.
+        builder.withPubSubSubscriberFactory(
+                new LargeMessageSubscriberFactory(
+                        emulatorHost,
+                        projectId,
+                        subscription,
+                        retries,
+                        pullTimeout,
+                        maxMessagesPerPull));
         return builder.build();
+    }
+
+    /**
+     * The ack deadline of a job's subscription, in seconds: the source acknowledges a message only
+     * when the checkpoint after it completes, which is at most one checkpoint interval plus the
+     * minimum pause plus the checkpoint timeout after the pull. A shorter deadline redelivers
+     * messages without any fault whenever a checkpoint is slow. Clamped to Pub/Sub's range [10,
+     * 600]; with the shipped settings (10 s, 2 s, 2 min) it is 132 s.
+     */
+    public static int ackDeadlineSeconds(ReadableConfig flink, Duration defaultInterval) {
+        Duration interval =
+                flink.getOptional(CheckpointingOptions.CHECKPOINTING_INTERVAL)
+                        .orElse(defaultInterval);
+        Duration total =
+                interval.plus(flink.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS))
+                        .plus(flink.get(CheckpointingOptions.CHECKPOINTING_TIMEOUT));
+        long seconds = (total.toMillis() + 999) / 1000;
+        return (int) Math.max(10, Math.min(600, seconds));
     }
 
     /** Clients for administration and publishing; close it to release the gRPC channel. */

@@ -38,6 +38,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * (fails if someone changed it meanwhile). A document whose precondition failed is read again and
  * retried, up to {@link FirestoreSinkOptions#maxConflictRetries} rounds after the first.
  *
+ * <p>A document Firestore refuses for its content (INVALID_ARGUMENT: too large, a bad field) is
+ * reported in the {@link Result} with Firestore's reason, not thrown: it would be refused on every
+ * retry and after every restart.
+ *
  * <p>Transient errors (UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ABORTED, INTERNAL) are
  * retried under one {@link RetryPolicy} of {@link FirestoreSinkOptions#maxRetries} retries after
  * the first attempt: by the BulkWriter for writes, by the reader for reads. Anything else, or
@@ -48,9 +52,15 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class EventTimeGuardedWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventTimeGuardedWriter.class);
 
-    /** What one {@link #write} did. */
+    /**
+     * What one {@link #write} did. {@code refused}: documents Firestore refused for their content
+     * (INVALID_ARGUMENT), each with Firestore's reason; another attempt would fail the same way.
+     */
     public record Result(
-            List<PendingDocument> written, List<PendingDocument> staleSkipped, int conflicts) {}
+            List<PendingDocument> written,
+            List<PendingDocument> staleSkipped,
+            int conflicts,
+            Map<PendingDocument, String> refused) {}
 
     private final Firestore firestore;
     private final FirestoreSinkOptions options;
@@ -86,25 +96,30 @@ public final class EventTimeGuardedWriter implements AutoCloseable {
         }
         List<PendingDocument> written = new ArrayList<>(documents.size());
         List<PendingDocument> stale = new ArrayList<>();
+        Map<PendingDocument, String> refused = new LinkedHashMap<>();
         int conflicts = 0;
         int batch = options.maxBatchSize();
         for (int from = 0; from < documents.size(); from += batch) {
             List<PendingDocument> chunk =
                     documents.subList(from, Math.min(documents.size(), from + batch));
-            conflicts += writeChunk(chunk, written, stale);
+            conflicts += writeChunk(chunk, written, stale, refused);
         }
-        return new Result(written, stale, conflicts);
+        return new Result(written, stale, conflicts, refused);
     }
 
     /** Writes one batch in rounds: each round retries the documents whose precondition failed. */
     private int writeChunk(
-            List<PendingDocument> chunk, List<PendingDocument> written, List<PendingDocument> stale)
+            List<PendingDocument> chunk,
+            List<PendingDocument> written,
+            List<PendingDocument> stale,
+            Map<PendingDocument, String> refused)
             throws IOException, InterruptedException {
         int[] conflicts = {0};
         AtomicReference<List<PendingDocument>> remaining = new AtomicReference<>(chunk);
         conflictRounds.call(
                 round -> {
-                    List<PendingDocument> retry = writeRound(remaining.get(), written, stale);
+                    List<PendingDocument> retry =
+                            writeRound(remaining.get(), written, stale, refused);
                     conflicts[0] += retry.size();
                     remaining.set(retry);
                     if (!retry.isEmpty()) {
@@ -132,7 +147,8 @@ public final class EventTimeGuardedWriter implements AutoCloseable {
     private List<PendingDocument> writeRound(
             List<PendingDocument> remaining,
             List<PendingDocument> written,
-            List<PendingDocument> stale)
+            List<PendingDocument> stale,
+            Map<PendingDocument, String> refused)
             throws IOException, InterruptedException {
         Map<String, DocumentReference> refs = new LinkedHashMap<>();
         for (PendingDocument doc : remaining) {
@@ -175,6 +191,11 @@ public final class EventTimeGuardedWriter implements AutoCloseable {
                 written.add(doc);
             } catch (ExecutionException e) {
                 String code = FirestoreErrors.statusCode(e.getCause());
+                if (FirestoreErrors.CONTENT_CODES.contains(code)) {
+                    // Refused for what it holds: every retry and every restart would be refused.
+                    refused.put(doc, code + ": " + e.getCause().getMessage());
+                    continue;
+                }
                 if (!FirestoreErrors.CONFLICT_CODES.contains(code)) {
                     throw new IOException(
                             "Writing Firestore document " + doc.path() + " failed (" + code + ")",

@@ -16,6 +16,9 @@ final class FirestoreErrors {
     static final Set<String> CONFLICT_CODES =
             Set.of("FAILED_PRECONDITION", "ALREADY_EXISTS", "NOT_FOUND");
 
+    /** The document itself is refused (too large, a field Firestore cannot hold): never retried. */
+    static final Set<String> CONTENT_CODES = Set.of("INVALID_ARGUMENT");
+
     private FirestoreErrors() {}
 
     /** The gRPC status code name of a failure, from whichever layer of the client reported it. */

@@ -61,6 +61,16 @@ public final class FirestoreSink<T> implements Sink<T>, SupportsPreWriteTopology
     public static final String METRIC_CONFLICTS = "firestoreConflictRetries";
     public static final String METRIC_PENDING = "firestorePendingDocuments";
 
+    /** Documents Firestore refused for their content, kept in {@link #DEAD_LETTERS_COLLECTION}. */
+    public static final String METRIC_REFUSED = "firestoreRefusedDocuments";
+
+    /**
+     * Where a document Firestore refuses for its content goes, with Firestore's reason: one
+     * document per refused document and event time ({@code <collection>:<id>:<event time>}), so a
+     * replay writes it once.
+     */
+    public static final String DEAD_LETTERS_COLLECTION = "dead_letters";
+
     private final FirestoreEndpoint endpoint;
     private final FirestoreDocumentMapper<T> mapper;
     private final FirestoreSinkOptions options;

@@ -10,8 +10,13 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 
 /**
@@ -36,7 +41,9 @@ final class FirestoreSinkWriter<T> implements SinkWriter<T> {
     private final Counter staleSkipped;
     private final Counter coalesced;
     private final Counter conflicts;
+    private final Counter refused;
     private final Counter recordsSend;
+    private final long timeoutMillis;
 
     FirestoreSinkWriter(
             FirestoreDocumentMapper<T> mapper,
@@ -52,6 +59,8 @@ final class FirestoreSinkWriter<T> implements SinkWriter<T> {
         this.staleSkipped = metrics.counter(FirestoreSink.METRIC_STALE_SKIPPED);
         this.coalesced = metrics.counter(FirestoreSink.METRIC_COALESCED);
         this.conflicts = metrics.counter(FirestoreSink.METRIC_CONFLICTS);
+        this.refused = metrics.counter(FirestoreSink.METRIC_REFUSED);
+        this.timeoutMillis = options.requestTimeout().toMillis();
         this.recordsSend = metrics.getNumRecordsSendCounter();
         metrics.gauge(FirestoreSink.METRIC_PENDING, buffer::pendingCount);
     }
@@ -89,6 +98,11 @@ final class FirestoreSinkWriter<T> implements SinkWriter<T> {
         for (PendingDocument doc : result.written()) {
             buffer.markWritten(doc.path());
         }
+        for (Map.Entry<PendingDocument, String> r : result.refused().entrySet()) {
+            deadLetter(r.getKey(), r.getValue());
+            buffer.markWritten(r.getKey().path());
+        }
+        refused.inc(result.refused().size());
         writes.inc(result.written().size());
         recordsSend.inc(result.written().size());
         staleSkipped.inc(result.staleSkipped().size());
@@ -100,6 +114,40 @@ final class FirestoreSinkWriter<T> implements SinkWriter<T> {
                 result.conflicts(),
                 buffer.pendingCount());
     }
+
+    /**
+     * Keeps a refused document in {@link FirestoreSink#DEAD_LETTERS_COLLECTION} with Firestore's
+     * reason and the document's fields as text (cut to stay far below the document limit). A
+     * failure here is an outage: it throws, and the job fails over and writes again.
+     */
+    private void deadLetter(PendingDocument doc, String reason)
+            throws IOException, InterruptedException {
+        LOG.warn("Firestore refused {}: {}; kept as a dead letter", doc.path(), reason);
+        String fields = String.valueOf(doc.fields());
+        Map<String, Object> letter = new HashMap<>();
+        letter.put("source", "firestore-refused-documents");
+        letter.put("origin", doc.path());
+        letter.put("event_time", doc.eventTime());
+        letter.put("reason", reason);
+        letter.put(
+                "payload",
+                fields.length() > MAX_PAYLOAD_CHARS
+                        ? fields.substring(0, MAX_PAYLOAD_CHARS) + "..."
+                        : fields);
+        String id = (doc.collection() + ":" + doc.documentId() + ":" + doc.eventTime());
+        try {
+            firestore
+                    .collection(FirestoreSink.DEAD_LETTERS_COLLECTION)
+                    .document(id)
+                    .set(letter)
+                    .get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException("Writing the dead letter of " + doc.path() + " failed", e);
+        }
+    }
+
+    /** At most this much of a refused document's fields in its dead letter. */
+    private static final int MAX_PAYLOAD_CHARS = 100_000;
 
     @Override
     public void close() throws IOException {

@@ -1,9 +1,12 @@
 package com.athena.common.flink;
 
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
+import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,8 +38,32 @@ public final class IdleAdvancingWatermarks<T> implements WatermarkGenerator<T> {
         this.wallClock = wallClock;
     }
 
+    /**
+     * The strategy of a job's input: these watermarks over the timestamps of {@code assigner}, with
+     * idleness (zero: none). Given to a FLIP-27 source, each split gets its own generator.
+     */
+    public static <T> WatermarkStrategy<T> strategy(
+            Duration bound,
+            Duration quietAfter,
+            Duration idleness,
+            SerializableTimestampAssigner<T> assigner) {
+        long boundMillis = bound.toMillis();
+        long quietAfterMillis = quietAfter.toMillis();
+        WatermarkStrategy<T> strategy =
+                WatermarkStrategy.<T>forGenerator(
+                                ctx ->
+                                        new IdleAdvancingWatermarks<>(
+                                                boundMillis,
+                                                quietAfterMillis,
+                                                System::currentTimeMillis))
+                        .withTimestampAssigner(assigner);
+        return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
+    }
+
     @Override
     public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+        // A record without event time (EventTimeParser.NO_TIMESTAMP: unparseable or beyond the
+        // future tolerance) is still activity, but moves nothing: it cannot beat any timestamp.
         if (eventTimestamp > maxTimestamp) {
             maxTimestamp = eventTimestamp;
         }

@@ -2,7 +2,6 @@ package com.athena.common.flink;
 
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
-import com.athena.common.json.InvalidRecordException;
 import com.athena.common.json.RecordParser;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -13,7 +12,9 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * Parses raw records; what fails goes to the dead-letter side output with its payload, source and
- * reason, so that bad input never fails the job and never hides.
+ * reason, so that bad input never fails the job and never hides. A record the source's timestamp
+ * assigner already parsed ({@link EventTimeParser}) is not parsed again: its outcome, including an
+ * event time beyond the future tolerance, is the one that decided its watermark.
  */
 public class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
     private static final long serialVersionUID = 1L;
@@ -27,12 +28,16 @@ public class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
     public static final String METRIC_DEAD_LETTERS = "deadLetters";
 
     private final String sourceName;
-    private final RecordParser<T> parser;
+    private final EventTimeParser<T> parser;
 
     private transient Counter parsed;
     private transient Counter rejected;
 
     public ParseOrDeadLetter(String sourceName, RecordParser<T> parser) {
+        this(sourceName, EventTimeParser.plain(parser));
+    }
+
+    public ParseOrDeadLetter(String sourceName, EventTimeParser<T> parser) {
         this.sourceName = sourceName;
         this.parser = parser;
     }
@@ -44,20 +49,16 @@ public class ParseOrDeadLetter<T> extends ProcessFunction<RawRecord, T> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void processElement(RawRecord raw, Context ctx, Collector<T> out) {
-        T record;
-        try {
-            record = parser.parse(raw.payload, ctx.timerService().currentProcessingTime());
-        } catch (InvalidRecordException e) {
-            reject(raw, e.getMessage(), ctx);
-            return;
-        } catch (RuntimeException e) {
-            // A parser bug must not take the job down with it; the record is kept for replay.
-            reject(raw, "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(), ctx);
+        EventTimeParser.Outcome outcome =
+                parser.parse(raw, ctx.timerService().currentProcessingTime());
+        if (outcome.rejection != null) {
+            reject(raw, outcome.rejection, ctx);
             return;
         }
         parsed.inc();
-        out.collect(record);
+        out.collect((T) outcome.record);
     }
 
     private void reject(RawRecord raw, String reason, Context ctx) {

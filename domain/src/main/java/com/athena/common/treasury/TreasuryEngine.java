@@ -36,7 +36,9 @@ public final class TreasuryEngine implements Serializable {
         /** Applied out of event-time order: it came after the agent had moved past it. */
         APPLIED_LATE,
         /** A late balance report older than treasury events already applied: ignored. */
-        REJECTED_LATE
+        REJECTED_LATE,
+        /** An event that would move the balance beyond {@link TreasuryBounds}: ignored. */
+        REJECTED_BOUNDS
     }
 
     private final TreasuryRules rules;
@@ -73,6 +75,12 @@ public final class TreasuryEngine implements Serializable {
     /** Applies one event; see the class comment for late events. */
     public Outcome onEvent(
             TreasuryState s, TreasuryEvent e, CrashTimeline market, TreasuryOutput out) {
+        // Checked first, late or not: amounts commute, so the balance after it is the same.
+        String outOfBounds = TreasuryBounds.balanceOutOfBounds(s, e);
+        if (outOfBounds != null) {
+            out.outOfBounds(e, outOfBounds);
+            return Outcome.REJECTED_BOUNDS;
+        }
         if (s.agentId == null) {
             s.agentId = e.agentId;
             s.firstDay = day(e.timestamp);

@@ -70,12 +70,33 @@ public final class TreasuryEventParser implements RecordParser<TreasuryEvent> {
             case COST -> cost(node, e);
             case BALANCE -> {
                 e.balanceUsd = JsonFields.number(node, "balance_usd");
+                if (Math.abs(e.balanceUsd) > TreasuryBounds.MAX_BALANCE_USD) {
+                    throw new InvalidRecordException(
+                            "balance_usd "
+                                    + e.balanceUsd
+                                    + " is beyond the bound of +/-"
+                                    + TreasuryBounds.MAX_BALANCE_USD);
+                }
                 e.burnEstimate = JsonFields.optionalNumber(node, "daily_burn_rate");
                 if (e.burnEstimate < 0) {
                     throw new InvalidRecordException("daily_burn_rate must not be negative");
                 }
             }
             case DEPOSIT, WITHDRAWAL -> e.amount = JsonFields.positive(node, "amount");
+        }
+        if (e.amount > TreasuryBounds.MAX_AMOUNT_USD) {
+            throw new InvalidRecordException(
+                    "amount "
+                            + e.amount
+                            + " is above the bound of "
+                            + TreasuryBounds.MAX_AMOUNT_USD);
+        }
+        if (e.burnEstimate > TreasuryBounds.MAX_AMOUNT_USD) {
+            throw new InvalidRecordException(
+                    "daily_burn_rate "
+                            + e.burnEstimate
+                            + " is above the bound of "
+                            + TreasuryBounds.MAX_AMOUNT_USD);
         }
         return e;
     }

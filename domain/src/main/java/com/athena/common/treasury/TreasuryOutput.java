@@ -12,4 +12,12 @@ public interface TreasuryOutput {
 
     /** A valid event that cannot be applied (a late balance report superseded by newer events). */
     void rejected(TreasuryEvent event, String reason);
+
+    /**
+     * A valid event that would move the balance beyond {@link TreasuryBounds}; by default handled
+     * as {@link #rejected}.
+     */
+    default void outOfBounds(TreasuryEvent event, String reason) {
+        rejected(event, reason);
+    }
 }

@@ -2,6 +2,7 @@ package com.athena.jobs.market;
 
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.EventTimeParser;
 import com.athena.common.flink.IdleAdvancingWatermarks;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.NoRecords;
@@ -74,6 +75,10 @@ public final class MarketJob {
                     parse(
                             env,
                             sources.trades(),
+                            new EventTimeParser<>(
+                                    sources.trades().parser(),
+                                    trade -> trade.ts,
+                                    settings.maxFuture),
                             MarketNames.SOURCE_TRADES,
                             MarketNames.PARSE_TRADES,
                             Trade.class,
@@ -85,6 +90,7 @@ public final class MarketJob {
                     parse(
                             env,
                             sources.bars(),
+                            null,
                             MarketNames.SOURCE_BARS,
                             MarketNames.PARSE_BARS,
                             Bar.class,
@@ -96,6 +102,7 @@ public final class MarketJob {
                     parse(
                             env,
                             sources.snapshots(),
+                            null,
                             MarketNames.SOURCE_SNAPSHOTS,
                             MarketNames.PARSE_SNAPSHOTS,
                             MarketSnapshot.class,
@@ -113,19 +120,33 @@ public final class MarketJob {
         }
     }
 
+    /**
+     * The input parsed. With {@code parser} knowing event time, the source parses each record for
+     * its timestamp and generates the watermarks (per Kafka partition); the parse step reuses that
+     * parse. Without, the input carries no event time (bars and snapshots drive no timers).
+     */
     private <T> SingleOutputStreamOperator<T> parse(
             StreamExecutionEnvironment env,
             Input<T> input,
+            EventTimeParser<T> parser,
             String sourceUid,
             String parseUid,
             Class<T> type,
             List<DataStream<DeadLetter>> deadLetters) {
+        WatermarkStrategy<RawRecord> watermarks =
+                parser == null
+                        ? null
+                        : IdleAdvancingWatermarks.strategy(
+                                settings.outOfOrderness,
+                                settings.quietAdvance,
+                                settings.idleness,
+                                parser.timestamps());
+        EventTimeParser<T> parse = parser != null ? parser : EventTimeParser.plain(input.parser());
         SingleOutputStreamOperator<T> parsed =
                 input.source()
-                        .create(env, sourceUid)
-                        .uid(sourceUid)
+                        .create(env, sourceUid, watermarks)
                         .process(
-                                new ParseOrDeadLetter<>(input.deadLetterSource(), input.parser()),
+                                new ParseOrDeadLetter<>(input.deadLetterSource(), parse),
                                 TypeInformation.of(type))
                         .uid(parseUid)
                         .name(parseUid);
@@ -135,23 +156,10 @@ public final class MarketJob {
 
     private List<DataStream<Bar>> barsFrom(
             DataStream<Trade> trades, List<DataStream<DeadLetter>> deadLetters) {
-        long bound = settings.outOfOrderness.toMillis();
-        long quietAfter = settings.quietAdvance.toMillis();
-        WatermarkStrategy<Trade> watermarks =
-                WatermarkStrategy.<Trade>forGenerator(
-                                ctx ->
-                                        new IdleAdvancingWatermarks<>(
-                                                bound, quietAfter, System::currentTimeMillis))
-                        .withTimestampAssigner((trade, previous) -> trade.ts);
-        if (!settings.idleness.isZero()) {
-            watermarks = watermarks.withIdleness(settings.idleness);
-        }
         // One keyed step per trade: de-duplication and the open bar of every timeframe at once.
+        // The trades carry the event time and watermarks of their source.
         SingleOutputStreamOperator<Bar> bars =
-                trades.assignTimestampsAndWatermarks(watermarks)
-                        .uid(MarketNames.TRADE_WATERMARKS)
-                        .name(MarketNames.TRADE_WATERMARKS)
-                        .keyBy(trade -> trade.symbol)
+                trades.keyBy(trade -> trade.symbol)
                         .process(
                                 new TradeBarsFunction(settings.timeframes, settings.dedupHorizon),
                                 TypeInformation.of(Bar.class))

@@ -17,6 +17,11 @@ public final class MarketNames {
     public static final String PARSE_TRADES = "parse-trades";
     public static final String PARSE_BARS = "parse-bars";
     public static final String PARSE_SNAPSHOTS = "parse-snapshots";
+
+    /**
+     * Former graph: the stateless watermark step after parsing (now the source generates the
+     * watermarks, per Kafka partition); a savepoint holds no state under it.
+     */
     public static final String TRADE_WATERMARKS = "trade-watermarks";
 
     /**

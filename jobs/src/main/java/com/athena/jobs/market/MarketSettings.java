@@ -26,6 +26,7 @@ public final class MarketSettings implements Serializable {
     public final Duration idleness;
     public final Duration quietAdvance;
     public final Duration dedupHorizon;
+    public final Duration maxFuture;
     public final Timeframe conditionsTimeframe;
     public final RegimeThresholds thresholds;
     public final TradeParser tradeParser;
@@ -41,6 +42,11 @@ public final class MarketSettings implements Serializable {
             throw new IllegalArgumentException(
                     MarketOptions.DEDUP_HORIZON.key() + " must not be negative");
         }
+        this.maxFuture = config.get(MarketOptions.MAX_FUTURE);
+        if (maxFuture.isNegative()) {
+            throw new IllegalArgumentException(
+                    MarketOptions.MAX_FUTURE.key() + " must not be negative");
+        }
         this.conditionsTimeframe = Timeframe.parse(config.get(MarketOptions.CONDITIONS_TIMEFRAME));
         this.thresholds =
                 new RegimeThresholds(
@@ -51,9 +57,8 @@ public final class MarketSettings implements Serializable {
                 new TradeParser(
                         config.get(MarketOptions.TRADE_MAX_PRICE),
                         config.get(MarketOptions.TRADE_MAX_SIZE),
-                        config.get(MarketOptions.MAX_FUTURE).toMillis());
-        this.snapshotParser =
-                new MarketSnapshotParser(config.get(MarketOptions.MAX_FUTURE).toMillis());
+                        maxFuture.toMillis());
+        this.snapshotParser = new MarketSnapshotParser(maxFuture.toMillis());
     }
 
     /** The market view rules for these thresholds. */

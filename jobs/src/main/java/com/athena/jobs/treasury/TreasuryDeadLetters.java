@@ -26,6 +26,11 @@ final class TreasuryDeadLetters {
         return of(TreasuryNames.DLQ_LATE_BALANCES, event, reason);
     }
 
+    /** An event that would move the balance beyond the treasury's bounds. */
+    static DeadLetter outOfBounds(TreasuryEvent event, String reason) {
+        return of(TreasuryNames.DLQ_OUT_OF_BOUNDS, event, reason);
+    }
+
     private static DeadLetter of(String kind, TreasuryEvent event, String reason) {
         return new DeadLetter(
                 kind, event.agentId + "/" + event.eventId, event.timestamp, reason, json(event));

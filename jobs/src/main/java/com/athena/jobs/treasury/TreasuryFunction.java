@@ -62,6 +62,10 @@ public class TreasuryFunction
     public static final String METRIC_DUPLICATES = "duplicateEvents";
     public static final String METRIC_LATE = "lateEvents";
     public static final String METRIC_REJECTED = "rejectedLateBalances";
+
+    /** Events refused because they would move a balance beyond TreasuryBounds. */
+    public static final String METRIC_OUT_OF_BOUNDS = "outOfBoundsEvents";
+
     public static final String METRIC_TRANSITIONS = "transitions";
 
     private final TreasuryStepper stepper;
@@ -79,6 +83,7 @@ public class TreasuryFunction
     private transient Counter duplicates;
     private transient Counter late;
     private transient Counter rejected;
+    private transient Counter outOfBounds;
     private transient Counter transitions;
     private transient TreasuryGauges gauges;
 
@@ -105,6 +110,7 @@ public class TreasuryFunction
         duplicates = getRuntimeContext().getMetricGroup().counter(METRIC_DUPLICATES);
         late = getRuntimeContext().getMetricGroup().counter(METRIC_LATE);
         rejected = getRuntimeContext().getMetricGroup().counter(METRIC_REJECTED);
+        outOfBounds = getRuntimeContext().getMetricGroup().counter(METRIC_OUT_OF_BOUNDS);
         transitions = getRuntimeContext().getMetricGroup().counter(METRIC_TRANSITIONS);
         gauges =
                 new TreasuryGauges(
@@ -207,6 +213,11 @@ public class TreasuryFunction
 
     /** Counts an event applied late or rejected. */
     private void count(TreasuryEvent event, TreasuryEngine.Outcome outcome) {
+        if (outcome == TreasuryEngine.Outcome.REJECTED_BOUNDS) {
+            outOfBounds.inc();
+            LOG.debug("Event {} of agent {}: {}", event.eventId, event.agentId, outcome);
+            return;
+        }
         if (outcome != TreasuryEngine.Outcome.APPLIED) {
             late.inc();
             if (outcome == TreasuryEngine.Outcome.REJECTED_LATE) {

@@ -2,6 +2,7 @@ package com.athena.jobs.treasury;
 
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.EventTimeParser;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
@@ -104,33 +105,35 @@ public final class TreasuryJob {
 
         if (sources.costs() != null) {
             events.add(
-                    withWatermarks(
-                            parse(
-                                    env,
-                                    sources.costs(),
-                                    TreasuryNames.SOURCE_COSTS,
-                                    TreasuryNames.PARSE_COSTS,
-                                    TreasuryEvent.class,
-                                    deadLetters),
-                            TreasuryNames.WATERMARKS_COSTS));
+                    parse(
+                            env,
+                            sources.costs(),
+                            eventTime(sources.costs(), e -> e.timestamp),
+                            true,
+                            TreasuryNames.SOURCE_COSTS,
+                            TreasuryNames.PARSE_COSTS,
+                            TreasuryEvent.class,
+                            deadLetters));
         }
         if (sources.balances() != null) {
             events.add(
-                    withWatermarks(
-                            parse(
-                                    env,
-                                    sources.balances(),
-                                    TreasuryNames.SOURCE_BALANCES,
-                                    TreasuryNames.PARSE_BALANCES,
-                                    TreasuryEvent.class,
-                                    deadLetters),
-                            TreasuryNames.WATERMARKS_BALANCES));
+                    parse(
+                            env,
+                            sources.balances(),
+                            eventTime(sources.balances(), e -> e.timestamp),
+                            true,
+                            TreasuryNames.SOURCE_BALANCES,
+                            TreasuryNames.PARSE_BALANCES,
+                            TreasuryEvent.class,
+                            deadLetters));
         }
         if (sources.snapshots() != null) {
             snapshots.add(
                     parse(
                             env,
                             sources.snapshots(),
+                            eventTime(sources.snapshots(), s -> s.timestamp),
+                            true,
                             TreasuryNames.SOURCE_SNAPSHOTS,
                             TreasuryNames.PARSE_SNAPSHOTS,
                             MarketSnapshot.class,
@@ -141,6 +144,15 @@ public final class TreasuryJob {
                     parse(
                             env,
                             sources.mixed(),
+                            // A replayed file in any order: the watermarks of events and snapshots
+                            // are their own, after the split; the future bound holds for both.
+                            eventTime(
+                                    sources.mixed(),
+                                    in ->
+                                            in.event != null
+                                                    ? in.event.timestamp
+                                                    : in.snapshot.timestamp),
+                            false,
                             TreasuryNames.SOURCE_MIXED,
                             TreasuryNames.PARSE_MIXED,
                             TreasuryInput.class,
@@ -160,7 +172,12 @@ public final class TreasuryJob {
                             .name(TreasuryNames.SPLIT_MIXED_SNAPSHOTS)
                             .map(in -> in.snapshot, TypeInformation.of(MarketSnapshot.class))
                             .uid(TreasuryNames.SPLIT_MIXED_SNAPSHOTS + "-map")
-                            .name(TreasuryNames.SPLIT_MIXED_SNAPSHOTS));
+                            .name(TreasuryNames.SPLIT_MIXED_SNAPSHOTS)
+                            .assignTimestampsAndWatermarks(
+                                    settings.<MarketSnapshot>watermarks(
+                                            (s, previous) -> s.timestamp))
+                            .uid(TreasuryNames.WATERMARKS_SNAPSHOTS)
+                            .name(TreasuryNames.WATERMARKS_SNAPSHOTS));
         }
         if (events.isEmpty()) {
             throw new IllegalArgumentException("The treasury job needs an event source");
@@ -253,13 +270,8 @@ public final class TreasuryJob {
                             .uid(TreasuryNames.NO_SNAPSHOTS)
                             .name(TreasuryNames.NO_SNAPSHOTS);
         } else {
-            input =
-                    union(snapshots)
-                            .assignTimestampsAndWatermarks(
-                                    settings.<MarketSnapshot>watermarks(
-                                            (s, previous) -> s.timestamp))
-                            .uid(TreasuryNames.WATERMARKS_SNAPSHOTS)
-                            .name(TreasuryNames.WATERMARKS_SNAPSHOTS);
+            // Each snapshot input carries its own watermarks (the feed's from its source).
+            input = union(snapshots);
         }
         return input.broadcast(TreasuryJobState.CRASH_SIGNALS);
     }
@@ -271,19 +283,34 @@ public final class TreasuryJob {
                 .name(uid);
     }
 
-    private static <T> SingleOutputStreamOperator<T> parse(
+    private <T> EventTimeParser<T> eventTime(Input<T> input, EventTimeParser.EventTime<T> ts) {
+        return new EventTimeParser<>(input.parser(), ts, settings.maxFuture);
+    }
+
+    /**
+     * The input parsed; with {@code sourceWatermarks}, the source parses each record for its event
+     * time and generates the watermarks (per Kafka partition), and the parse step reuses that
+     * parse.
+     */
+    private <T> SingleOutputStreamOperator<T> parse(
             StreamExecutionEnvironment env,
             Input<T> input,
+            EventTimeParser<T> parser,
+            boolean sourceWatermarks,
             String sourceUid,
             String parseUid,
             Class<T> type,
             List<DataStream<DeadLetter>> deadLetters) {
         SingleOutputStreamOperator<T> parsed =
                 input.source()
-                        .create(env, sourceUid)
-                        .uid(sourceUid)
+                        .create(
+                                env,
+                                sourceUid,
+                                sourceWatermarks
+                                        ? settings.<RawRecord>watermarks(parser.timestamps())
+                                        : null)
                         .process(
-                                new ParseOrDeadLetter<>(input.deadLetterSource(), input.parser()),
+                                new ParseOrDeadLetter<>(input.deadLetterSource(), parser),
                                 TypeInformation.of(type))
                         .uid(parseUid)
                         .name(parseUid);

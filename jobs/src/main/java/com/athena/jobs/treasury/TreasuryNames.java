@@ -22,7 +22,12 @@ public final class TreasuryNames {
     public static final String SPLIT_MIXED_EVENTS = "mixed-input-events";
     public static final String SPLIT_MIXED_SNAPSHOTS = "mixed-input-snapshots";
 
+    /**
+     * Former graph: stateless watermark steps after parsing (the sources now generate them, per
+     * Kafka partition); a savepoint holds no state under them.
+     */
     public static final String WATERMARKS_COSTS = "costs-watermarks";
+
     public static final String WATERMARKS_BALANCES = "balances-watermarks";
     public static final String WATERMARKS_MIXED = "mixed-events-watermarks";
     public static final String WATERMARKS_SNAPSHOTS = "treasury-snapshots-watermarks";
@@ -65,6 +70,9 @@ public final class TreasuryNames {
     public static final String DLQ_LATE_BALANCES = "late-balance-events";
 
     /** Events whose id had been applied already. */
+    /** Dead-letter source of events that would move a balance beyond TreasuryBounds. */
+    public static final String DLQ_OUT_OF_BOUNDS = "out-of-bounds-treasury-events";
+
     public static final String DLQ_DUPLICATES = "duplicate-treasury-events";
 
     /** Rows BigQuery rejected for their content, per table. */

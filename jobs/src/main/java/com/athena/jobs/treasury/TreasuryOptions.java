@@ -208,13 +208,17 @@ public final class TreasuryOptions {
     public static final ConfigOption<Duration> MAX_FUTURE =
             ConfigOptions.key("treasury.event.max-future")
                     .durationType()
-                    .defaultValue(Duration.ofDays(1))
+                    .defaultValue(Duration.ofMinutes(2))
                     .withDeprecatedKeys("event.max-future")
                     .withDescription(
                             "Events and snapshots whose event time is further ahead of the wall"
-                                    + " clock than this are dead-lettered: one far-future event"
-                                    + " would otherwise close days early. Allow for the producers'"
-                                    + " clock skew.");
+                                    + " clock than this are dead-lettered and move no watermark:"
+                                    + " an event that is accepted may push the watermark this far"
+                                    + " ahead and close days early and make the real events late. The default"
+                                    + " covers the clock skew of exchanges and producers (NTP keeps"
+                                    + " it under a second; a minute of margin for badly kept"
+                                    + " clocks) and keeps the damage of a wrong clock to two"
+                                    + " minutes.");
 
     public static final ConfigOption<String> EVENTS_TOPIC =
             ConfigOptions.key("treasury.kafka.events-topic")

@@ -70,6 +70,11 @@ final class TreasuryOutputRouter implements TreasuryOutput {
         emit(TreasuryJobState.REJECTED, TreasuryDeadLetters.lateBalance(event, reason));
     }
 
+    @Override
+    public void outOfBounds(TreasuryEvent event, String reason) {
+        emit(TreasuryJobState.REJECTED, TreasuryDeadLetters.outOfBounds(event, reason));
+    }
+
     @SuppressWarnings("unchecked")
     private <X> void emit(OutputTag<X> tag, X value) {
         side.output((OutputTag<Object>) (OutputTag<?>) tag, value);

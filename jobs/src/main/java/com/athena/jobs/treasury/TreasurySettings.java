@@ -29,6 +29,7 @@ public final class TreasurySettings implements Serializable {
     public final Duration idleness;
     public final Duration quietAdvance;
     public final Duration signalRetention;
+    public final Duration maxFuture;
     public final TreasuryRules rules;
     public final CostPricing pricing;
     public final TreasuryEventParser eventParser;
@@ -71,9 +72,13 @@ public final class TreasurySettings implements Serializable {
                                 config.get(TreasuryOptions.LLM_OUTPUT_PER_1K)),
                         CostPricing.parseModels(config.get(TreasuryOptions.MODEL_PRICES)),
                         config.get(TreasuryOptions.API_CALL_PRICE));
-        long maxFuture = config.get(TreasuryOptions.MAX_FUTURE).toMillis();
-        this.eventParser = new TreasuryEventParser(pricing, maxFuture);
-        this.snapshotParser = new MarketSnapshotParser(maxFuture);
+        this.maxFuture = config.get(TreasuryOptions.MAX_FUTURE);
+        if (maxFuture.isNegative()) {
+            throw new IllegalArgumentException(
+                    TreasuryOptions.MAX_FUTURE.key() + " must not be negative");
+        }
+        this.eventParser = new TreasuryEventParser(pricing, maxFuture.toMillis());
+        this.snapshotParser = new MarketSnapshotParser(maxFuture.toMillis());
         this.transitionsDelivery = delivery(config.get(TreasuryOptions.TRANSITIONS_DELIVERY));
         this.firestoreMinInterval = config.get(TreasuryOptions.FIRESTORE_MIN_INTERVAL);
         this.maxAgentGauges = config.get(TreasuryOptions.MAX_AGENT_GAUGES);
@@ -97,15 +102,7 @@ public final class TreasurySettings implements Serializable {
      * days close without new events), with idleness for quiet inputs.
      */
     public <T> WatermarkStrategy<T> watermarks(SerializableTimestampAssigner<T> timestamps) {
-        long bound = outOfOrderness.toMillis();
-        long quietAfter = quietAdvance.toMillis();
-        WatermarkStrategy<T> strategy =
-                WatermarkStrategy.<T>forGenerator(
-                                ctx ->
-                                        new IdleAdvancingWatermarks<>(
-                                                bound, quietAfter, System::currentTimeMillis))
-                        .withTimestampAssigner(timestamps);
-        return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
+        return IdleAdvancingWatermarks.strategy(outOfOrderness, quietAdvance, idleness, timestamps);
     }
 
     static DeliveryGuarantee delivery(String value) {

@@ -186,13 +186,20 @@ public final class ReplayMain {
         }
         rows.sort(Comparator.comparingLong(r -> lineNumber(r[0])));
         for (String[] r : rows) {
-            err.println(input + ":" + lineNumber(r[0]) + ": " + r[1]);
+            long line = lineNumber(r[0]);
+            // A dead letter of a later step (a late trade) names its trade, not a line.
+            err.println((line < 0 ? input + ": " + r[0] : input + ":" + line) + ": " + r[1]);
         }
         err.println("replay: " + rows.size() + " bad rows");
         return 0;
     }
 
-    private static long lineNumber(String origin) {
-        return Long.parseLong(origin.substring(origin.lastIndexOf(':') + 1));
+    /** The line an origin {@code <file>:<line>} names, or -1 for any other origin. */
+    static long lineNumber(String origin) {
+        String tail = origin.substring(origin.lastIndexOf(':') + 1);
+        if (tail.isEmpty() || !tail.chars().allMatch(Character::isDigit) || tail.length() > 18) {
+            return -1;
+        }
+        return Long.parseLong(tail);
     }
 }

@@ -12,6 +12,9 @@ import com.athena.common.sql.SchemaMigrator;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.DatasetInfo;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -58,7 +61,11 @@ public final class SetupMain {
                     List.of("treasury-market-snapshots-sub", "market-snapshots"),
                     List.of("agent-costs-sub", "agent-costs"));
 
-    private static final int ACK_DEADLINE_SECONDS = 60;
+    /**
+     * Partitions of a new topic: at least 3, so that the jobs' sources spread over subtasks and the
+     * per-partition watermarks are exercised as in production. Existing topics keep theirs.
+     */
+    public static final int PARTITIONS = 3;
 
     /** The location of the BigQuery dataset setup creates (services env); unset: US. */
     public static final String LOCATION_KEY = "BIGQUERY_LOCATION";
@@ -80,9 +87,14 @@ public final class SetupMain {
                     BigQueryEndpoint.PROJECT_ID_KEY);
         }
         createKafkaTopics(KafkaEndpoint.from(services));
+        int ackDeadline =
+                PubSubEndpoint.ackDeadlineSeconds(
+                        flinkConfiguration(),
+                        CommonOptions.DEFAULT_CHECKPOINT_INTERVAL.defaultValue());
+        LOG.info("Pub/Sub ack deadline of new subscriptions: {} s", ackDeadline);
         try (PubSubEndpoint.Clients clients = PubSubEndpoint.from(services).clients()) {
             for (List<String> pair : PUBSUB_SUBSCRIPTIONS) {
-                clients.ensureSubscription(pair.get(0), pair.get(1), ACK_DEADLINE_SECONDS);
+                clients.ensureSubscription(pair.get(0), pair.get(1), ackDeadline);
             }
         }
         for (JdbcEndpoint endpoint :
@@ -200,11 +212,24 @@ public final class SetupMain {
         }
     }
 
+    /**
+     * The cluster's configuration, whose checkpoint settings the ack deadline follows: {@code
+     * $FLINK_CONF_DIR}, else the repository's {@code flink-conf} (the shipped one) when run from
+     * its root, else Flink's defaults.
+     */
+    static Configuration flinkConfiguration() {
+        String dir = System.getenv("FLINK_CONF_DIR");
+        if (dir == null && Files.isDirectory(Paths.get("flink-conf"))) {
+            dir = "flink-conf";
+        }
+        return dir == null ? new Configuration() : GlobalConfiguration.loadConfiguration(dir);
+    }
+
     static void createKafkaTopics(KafkaEndpoint kafka) throws Exception {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             for (String topic : KAFKA_TOPICS) {
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1)))
+                    admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
                             .all()
                             .get(30, TimeUnit.SECONDS);
                     LOG.info("Created Kafka topic {}", topic);

@@ -137,6 +137,48 @@ class ReplayCliTest {
     }
 
     @Test
+    void aTradeDatedAheadOfTheWallClockIsABadRowAndChangesNoBar() throws Exception {
+        // The case: one trade two hours ahead of the wall clock in the middle of the
+        // 2013 file. It must not move the watermark (every later trade would be late) and must
+        // not end the run with a usage error.
+        List<String> lines = new ArrayList<>(Files.readAllLines(trades));
+        int middle = lines.size() / 2;
+        long ahead = (System.currentTimeMillis() + 2 * 3_600_000L) / 1000;
+        lines.add(middle, ahead + ",1032.23,0.50063939");
+        Path withFuture = dir.resolve("trades-with-future.csv");
+        Files.write(withFuture, lines);
+        Path out = dir.resolve("out-future-1h.csv");
+        String[] err =
+                run(
+                        "indicators",
+                        "--input",
+                        withFuture.toString(),
+                        "--format",
+                        "trades",
+                        "--symbol",
+                        "BTC-USD",
+                        "--timeframe",
+                        "1h",
+                        "--out",
+                        out.toString());
+
+        // The 18 trades of size 0 and the future one, by line number (1-based, header first).
+        assertThat(err).hasSize(20);
+        assertThat(err)
+                .anyMatch(
+                        l ->
+                                l.startsWith(withFuture + ":" + (middle + 1) + ": event time ")
+                                        && l.contains("ahead of the wall clock"));
+        assertThat(err[19]).isEqualTo("replay: 19 bad rows");
+        List<String[]> rows = rows(out);
+        assertThat(rows).hasSize(expectedBars.size());
+        for (int i = 0; i < rows.size(); i++) {
+            assertThat(Double.parseDouble(rows.get(i)[6])).isEqualTo(expectedBars.get(i).close);
+            assertThat(Double.parseDouble(rows.get(i)[7])).isEqualTo(expectedBars.get(i).volume);
+        }
+    }
+
+    @Test
     void barsInputGivesTheSameIndicatorsAsTheTradesItCameFrom() throws Exception {
         Path fromTrades = dir.resolve("from-trades.csv");
         run(

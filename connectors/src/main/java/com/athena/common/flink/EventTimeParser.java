@@ -1,0 +1,136 @@
+package com.athena.common.flink;
+
+import com.athena.common.connectors.RawRecord;
+import com.athena.common.json.InvalidRecordException;
+import com.athena.common.json.RecordParser;
+
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/**
+ * Parses a raw record in the source, where its event time is needed for the watermark: the source's
+ * timestamp assigner parses each record once, keeps the outcome on the record for the parse step,
+ * and gives an unparseable record, or one whose event time is beyond the future tolerance, no
+ * timestamp, so that it moves no watermark and the parse step dead-letters it.
+ *
+ * <p>The tolerance is checked here, not only in the parsers, so that every input (also a replayed
+ * file whose parser knows nothing of the wall clock) is bounded the same way: one event dated hours
+ * ahead would otherwise push the watermark past every real event and make them all late.
+ */
+public final class EventTimeParser<T> implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * The largest payload parsed, in characters: events are JSON of a few hundred bytes, and a
+     * Pub/Sub message may be 10 MB; a larger payload is a dead letter without being parsed.
+     */
+    public static final int MAX_PAYLOAD_CHARS = 1 << 20;
+
+    /** The timestamp of a record that must not move the watermark. */
+    public static final long NO_TIMESTAMP = Long.MIN_VALUE;
+
+    /** The event time of a parsed record. */
+    @FunctionalInterface
+    public interface EventTime<T> extends Serializable {
+        long of(T record);
+    }
+
+    private final RecordParser<T> parser;
+    private final EventTime<T> eventTime;
+    private final long maxFutureMillis;
+
+    /**
+     * @param eventTime the parsed record's event time, or {@code null} for inputs without event
+     *     time (no future check)
+     * @param maxFuture how far ahead of the wall clock an event time may be
+     */
+    public EventTimeParser(RecordParser<T> parser, EventTime<T> eventTime, Duration maxFuture) {
+        if (maxFuture.isNegative()) {
+            throw new IllegalArgumentException("the future tolerance must not be negative");
+        }
+        this.parser = parser;
+        this.eventTime = eventTime;
+        this.maxFutureMillis = maxFuture.toMillis();
+    }
+
+    /** Without event time: a plain parse, as for broadcast inputs that drive no watermark. */
+    public static <T> EventTimeParser<T> plain(RecordParser<T> parser) {
+        return new EventTimeParser<>(parser, null, Duration.ZERO);
+    }
+
+    /** Parses the record unless the source already did, and returns the outcome. */
+    Outcome parse(RawRecord raw, long nowMillis) {
+        Object cached = raw.parsed;
+        if (cached instanceof Outcome) {
+            // Once only: a source that emits the same object again is parsed again.
+            raw.parsed = null;
+            return (Outcome) cached;
+        }
+        return outcome(raw.payload, nowMillis);
+    }
+
+    private Outcome outcome(String payload, long nowMillis) {
+        if (payload != null && payload.length() > MAX_PAYLOAD_CHARS) {
+            return new Outcome(
+                    null,
+                    "payload of "
+                            + payload.length()
+                            + " characters is above the bound of "
+                            + MAX_PAYLOAD_CHARS,
+                    NO_TIMESTAMP);
+        }
+        T record;
+        try {
+            record = parser.parse(payload, nowMillis);
+        } catch (InvalidRecordException e) {
+            return new Outcome(null, e.getMessage(), NO_TIMESTAMP);
+        } catch (RuntimeException e) {
+            // A parser bug must not take the job down with it; the record is kept for replay.
+            return new Outcome(
+                    null,
+                    "unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    NO_TIMESTAMP);
+        }
+        if (eventTime == null) {
+            return new Outcome(record, null, NO_TIMESTAMP);
+        }
+        long ts = eventTime.of(record);
+        if (ts > nowMillis + maxFutureMillis) {
+            return new Outcome(
+                    null,
+                    "event time "
+                            + ts
+                            + " is more than "
+                            + Duration.ofMillis(maxFutureMillis)
+                            + " ahead of the wall clock ("
+                            + nowMillis
+                            + ")",
+                    NO_TIMESTAMP);
+        }
+        return new Outcome(record, null, ts);
+    }
+
+    /** The source's timestamp assigner: parses, keeps the outcome on the record. */
+    public SerializableTimestampAssigner<RawRecord> timestamps() {
+        return (raw, previous) -> {
+            Outcome outcome = outcome(raw.payload, System.currentTimeMillis());
+            raw.parsed = outcome;
+            return outcome.timestamp;
+        };
+    }
+
+    /** A parsed record or the reason it has none, and its event time for the watermark. */
+    static final class Outcome {
+        final Object record;
+        final String rejection;
+        final long timestamp;
+
+        Outcome(Object record, String rejection, long timestamp) {
+            this.record = record;
+            this.rejection = rejection;
+            this.timestamp = timestamp;
+        }
+    }
+}
