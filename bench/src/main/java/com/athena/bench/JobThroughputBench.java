@@ -251,6 +251,7 @@ public final class JobThroughputBench {
         TradeGenerator.FIRST.set(Long.MAX_VALUE);
         TradeGenerator.LAST.set(Long.MIN_VALUE);
         SubtaskCounter.COUNTERS.clear();
+        SubtaskCounter.CHECKPOINTS.clear();
         long cpuBefore = processCpuNanos();
         JobExecutionResult result = env.execute("bench-" + graph + "-" + backend);
         long cpu = processCpuNanos() - cpuBefore;
@@ -350,8 +351,9 @@ public final class JobThroughputBench {
                     && vars.containsKey("<operator_name>")) {
                 COUNTERS.put(vars.get("<operator_name>") + "#" + vars.get("<subtask_index>"), c);
             } else if (metric instanceof org.apache.flink.metrics.Gauge<?> g
-                    && name.equals("numberOfCompletedCheckpoints")) {
-                CHECKPOINTS.put("job", g);
+                    && (name.equals("numberOfCompletedCheckpoints")
+                            || name.equals("lastCheckpointFullSize"))) {
+                CHECKPOINTS.put(name, g);
             }
         }
 
@@ -370,7 +372,18 @@ public final class JobThroughputBench {
         }
 
         static long completedCheckpoints() {
-            org.apache.flink.metrics.Gauge<?> g = CHECKPOINTS.remove("job");
+            return gauge("numberOfCompletedCheckpoints");
+        }
+
+        /**
+         * The full size in bytes of the last completed checkpoint of the latest job; -1 if none.
+         */
+        static long lastCheckpointFullSize() {
+            return gauge("lastCheckpointFullSize");
+        }
+
+        private static long gauge(String name) {
+            org.apache.flink.metrics.Gauge<?> g = CHECKPOINTS.get(name);
             return g == null || !(g.getValue() instanceof Number v) ? -1 : v.longValue();
         }
     }
