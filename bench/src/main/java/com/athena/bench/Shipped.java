@@ -50,7 +50,11 @@ final class Shipped {
         this.interval = file.get(CheckpointingOptions.CHECKPOINTING_INTERVAL);
         this.minPause = file.get(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS);
         this.mode = file.get(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE);
-        this.timers = file.getString("state.backend.rocksdb.timer-service.factory", "ROCKSDB");
+        // -Dbench.timers=HEAP: side experiments with RocksDB's timers on the heap.
+        this.timers =
+                System.getProperty(
+                        "bench.timers",
+                        file.getString("state.backend.rocksdb.timer-service.factory", "ROCKSDB"));
     }
 
     static synchronized Shipped get() {
@@ -94,7 +98,7 @@ final class Shipped {
                         + " manager (what `taskmanager.memory.process.size` %s with"
                         + " `managed.fraction` %s gives; the MiniCluster's one task manager has"
                         + " both slots, as the shipped one does), RocksDB timers in %s"
-                        + " (`state.backend.rocksdb.timer-service.factory`, Flink's default),"
+                        + " (`state.backend.rocksdb.timer-service.factory`; unset in the file: Flink's default ROCKSDB),"
                         + " checkpoints %s every %d s with a %d s minimum pause",
                 DIR,
                 incremental ? "on" : "off",
