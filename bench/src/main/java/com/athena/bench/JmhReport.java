@@ -32,6 +32,37 @@ public final class JmhReport {
         Map<String, Score> scores = read(json);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, render(scores));
+        summary(json, out.toAbsolutePath().getParent());
+    }
+
+    /**
+     * The summary's indicator figures, each the median over every measured iteration of every fork
+     * (JMH's own score is their mean): ns per bar of all indicators, ta4j's cost over ours, ours
+     * over TA-Lib batch's.
+     */
+    static void summary(Path json, Path dir) throws IOException {
+        Map<String, double[]> raw = new HashMap<>();
+        for (JsonNode b : new ObjectMapper().readTree(json.toFile())) {
+            String name = b.get("benchmark").asText();
+            name = name.substring(name.lastIndexOf('.') + 1);
+            java.util.List<Double> values = new java.util.ArrayList<>();
+            for (JsonNode fork : b.path("primaryMetric").path("rawData")) {
+                for (JsonNode v : fork) {
+                    values.add(v.asDouble());
+                }
+            }
+            raw.put(name, values.stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        double ours = BenchSummary.median(raw.getOrDefault("oursAll", new double[0]));
+        double ta4j = BenchSummary.median(raw.getOrDefault("ta4jAll", new double[0]));
+        double batch = BenchSummary.median(raw.getOrDefault("talibBatchAll", new double[0]));
+        BenchSummary.writePart(
+                dir,
+                "indicators",
+                Map.of(
+                        "indicators_ns_per_bar", ours,
+                        "vs_ta4j", ta4j / ours,
+                        "vs_talib_batch", ours / batch));
     }
 
     static Map<String, Score> read(Path json) throws IOException {
@@ -57,7 +88,7 @@ public final class JmhReport {
                 "Each invocation runs "
                         + IndicatorBench.BARS
                         + " real 1-minute Bitstamp bars from fresh state (warm-up bars included);"
-                        + " score = ns per bar ± 99.9% error; 1 fork, 3 x 1 s warm-up, 5 x 1 s"
+                        + " score = ns per bar ± 99.9% error; 2 forks, 3 x 1 s warm-up, 5 x 1 s"
                         + " measurement, `-prof gc`. EMA = the four EMAs (9, 21, 50, 200); all ="
                         + " every indicator (ours: `IndicatorState.update`, with the trend and"
                         + " volatility labels). ta4j 0.17 (0.18 needs Java 21) with DoubleNum and maximumBarCount "

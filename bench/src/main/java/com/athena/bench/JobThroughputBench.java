@@ -9,20 +9,29 @@ import com.athena.common.flink.SourceFactory;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Trade;
 import com.athena.jobs.market.MarketJob;
+import com.athena.jobs.market.MarketNames;
 import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
 
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.SourceReaderContext;
-import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MemorySize;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Metric;
+import org.apache.flink.metrics.MetricConfig;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.reporter.MetricReporter;
+import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 import java.io.IOException;
@@ -32,47 +41,75 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Trades/s of the market job on a local MiniCluster (parallelism 2) against a bare job over the
- * same input, on the heap and RocksDB (incremental) backends, with checkpointing off and every
- * second.
+ * Trades/s of the market job on a local MiniCluster (parallelism 2) against a bare keyed job over
+ * the same input and the same keys, on the heap and RocksDB backends with the shipped state
+ * settings ({@link Shipped}), with checkpointing off, at the shipped interval and every second.
  *
- * <p>The input is {@code N} JSON trades generated from the real Bitstamp trades: every trade is
- * repeated for several symbols, and the data set is replayed shifted by its span as often as
- * needed, so event time only moves forward and no trade is late. Sequence numbers are interleaved
- * between the two source readers so that both advance through event time together, as two Kafka
- * partitions would.
+ * <p>The input is {@code N} JSON trades generated from the real Bitstamp trades, each repeated for
+ * {@value #SYMBOL_COUNT} symbols chosen so that every key group of the default maximum parallelism
+ * holds the same number of them: both subtasks get the same share, which each run measures (the
+ * keyed operator's {@code numRecordsIn} per subtask). The data set is replayed shifted by its span
+ * as often as needed, so event time only moves forward and no trade is late. Sequence numbers are
+ * interleaved between the two source readers so that both advance through event time together, as
+ * two Kafka partitions would.
  *
- * <p>Usage: {@code JobThroughputBench OUT.md [trades] [repetitions] [RocksDB trades]}.
+ * <p>Usage: {@code JobThroughputBench OUT.md [heap trades] [repetitions] [RocksDB trades]}.
  */
 public final class JobThroughputBench {
-    static final String[] SYMBOLS = {
-        "BTC-USD", "ETH-USD", "SOL-USD", "XRP-USD", "ADA-USD", "DOGE-USD", "LTC-USD", "DOT-USD"
-    };
     static final int PARALLELISM = 2;
-    static final String MANAGED_MEMORY = System.getProperty("bench.managed", "330m");
+
+    static final int SYMBOL_COUNT = 256;
+
+    /** The key groups Flink uses at parallelism 2 when none is set (128). */
+    static final int MAX_PARALLELISM =
+            KeyGroupRangeAssignment.computeDefaultMaxParallelism(PARALLELISM);
+
+    /** The symbols: {@code SYMBOL_COUNT / MAX_PARALLELISM} in every key group. */
+    static final String[] SYMBOLS = balancedSymbols(SYMBOL_COUNT);
+
+    /** The managed memory the runs get, for the state size report. */
+    static final String MANAGED_MEMORY =
+            System.getProperty(
+                    "bench.managed", Shipped.get().managedMemory.toHumanReadableString());
+
+    /** The bare job's keyed operator: its name is what the subtask counter looks for. */
+    static final String BARE_KEYED = "bench-bare-keyed";
 
     private JobThroughputBench() {}
 
-    /** Which graph runs: the market job or the bare pipe. */
+    /** Which graph runs: the market job or the bare keyed pipe. */
     enum Graph {
         BARE,
         MARKET
+    }
+
+    /** Checkpointing of a run. */
+    enum Checkpoints {
+        OFF,
+        SHIPPED,
+        ONE_SECOND
     }
 
     /** One measured run. */
     record Run(
             Graph graph,
             String backend,
-            boolean checkpoints,
+            Checkpoints checkpoints,
             long trades,
             long millis,
             long streamingMillis,
-            long cpu) {
+            long cpu,
+            long[] perSubtask,
+            long completedCheckpoints) {
         /** Trades per second while the trades streamed: deployment and shutdown left out. */
         double perSecond() {
             return trades * 1000.0 / streamingMillis;
@@ -82,43 +119,83 @@ public final class JobThroughputBench {
         double perCpuSecond() {
             return trades * 1e9 / cpu;
         }
+
+        /** Records into the keyed operator, busiest subtask over the idlest. */
+        double skew() {
+            long max = Long.MIN_VALUE;
+            long min = Long.MAX_VALUE;
+            for (long c : perSubtask) {
+                max = Math.max(max, c);
+                min = Math.min(min, c);
+            }
+            return perSubtask.length == 0 || min <= 0 ? Double.NaN : (double) max / min;
+        }
+    }
+
+    /**
+     * {@code n} symbols, the same number in every key group: candidates {@code S0}, {@code S1}, ...
+     * are taken while their key group still has room, so that the key groups and with them the
+     * subtasks get equal shares of a round-robin input.
+     */
+    static String[] balancedSymbols(int n) {
+        if (n % MAX_PARALLELISM != 0) {
+            throw new IllegalArgumentException(
+                    n + " symbols do not spread evenly over " + MAX_PARALLELISM + " key groups");
+        }
+        int perGroup = n / MAX_PARALLELISM;
+        int[] taken = new int[MAX_PARALLELISM];
+        List<String> symbols = new ArrayList<>();
+        for (int i = 0; symbols.size() < n; i++) {
+            String candidate = "S" + i + "-USD";
+            int group = KeyGroupRangeAssignment.assignToKeyGroup(candidate, MAX_PARALLELISM);
+            if (taken[group] < perGroup) {
+                taken[group]++;
+                symbols.add(candidate);
+            }
+        }
+        return symbols.toArray(String[]::new);
     }
 
     public static void main(String[] args) throws Exception {
         Path out = Paths.get(args.length > 0 ? args[0] : "target/bench/throughput.md");
         long n = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L;
-        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-        // RocksDB runs an order of magnitude slower here: fewer trades keep the run under budget.
+        int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         long rocksN = args.length > 3 ? Long.parseLong(args[3]) : n / 5;
         Path checkpoints = out.toAbsolutePath().getParent().resolve("checkpoints");
+        String[] backends = System.getProperty("bench.backends", "hashmap,rocksdb").split(",");
 
         // JIT warm-up of both graphs, not reported.
-        run(Graph.BARE, "hashmap", false, n / 4, checkpoints);
-        run(Graph.MARKET, "hashmap", false, n / 4, checkpoints);
-        run(Graph.MARKET, "rocksdb", false, rocksN / 4, checkpoints);
+        run(Graph.BARE, "hashmap", Checkpoints.OFF, n / 4, checkpoints);
+        run(Graph.MARKET, "hashmap", Checkpoints.OFF, n / 4, checkpoints);
 
         List<Run> runs = new ArrayList<>();
         for (int r = 0; r < reps; r++) {
-            for (String backend :
-                    System.getProperty("bench.backends", "hashmap,rocksdb").split(",")) {
+            for (String backend : backends) {
                 long trades = backend.equals("rocksdb") ? rocksN : n;
-                runs.add(run(Graph.BARE, backend, false, trades, checkpoints));
-                runs.add(run(Graph.MARKET, backend, false, trades, checkpoints));
-                runs.add(run(Graph.MARKET, backend, true, trades, checkpoints));
+                runs.add(run(Graph.BARE, backend, Checkpoints.OFF, trades, checkpoints));
+                for (Checkpoints c : Checkpoints.values()) {
+                    runs.add(run(Graph.MARKET, backend, c, trades, checkpoints));
+                }
             }
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, report(runs, n, rocksN, reps));
+        Report report = new Report(runs);
+        Files.writeString(out, report.markdown(n, rocksN, reps));
+        BenchSummary.writePart(out.toAbsolutePath().getParent(), "throughput", report.summary());
     }
 
-    static Run run(Graph graph, String backend, boolean checkpoints, long n, Path dir)
+    static Run run(Graph graph, String backend, Checkpoints checkpoints, long n, Path dir)
             throws Exception {
-        Configuration conf = backend(new Configuration(), backend, dir);
+        Shipped shipped = Shipped.get();
+        Configuration conf = shipped.backend(new Configuration(), backend, dir);
+        conf.setString("metrics.reporter.subtasks.factory.class", SubtaskCounter.class.getName());
+        if (checkpoints != Checkpoints.OFF) {
+            shipped.checkpointing(
+                    conf,
+                    checkpoints == Checkpoints.SHIPPED ? shipped.interval : Duration.ofSeconds(1));
+        }
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(PARALLELISM, conf);
-        if (checkpoints) {
-            env.enableCheckpointing(1000);
-        }
         // The market job turns object reuse on for itself; the bare job gets the same setting.
         env.getConfig().enableObjectReuse();
         SourceFactory<RawRecord> source =
@@ -133,6 +210,7 @@ public final class JobThroughputBench {
                                 name,
                                 TypeInformation.of(RawRecord.class));
         MarketSettings settings = settings();
+        String keyed;
         if (graph == Graph.MARKET) {
             MarketJob.Sources sources =
                     new MarketJob.Sources(
@@ -152,7 +230,10 @@ public final class JobThroughputBench {
                                             "bench-dead-letters",
                                             new DiscardingSink<DeadLetter>())));
             new MarketJob(sources, sinks, settings).build(env);
+            keyed = MarketNames.DEDUP_TRADES;
         } else {
+            // The same source, parser and key as the market job, and one keyed state update per
+            // trade: the floor of a keyed job on this backend.
             source.create(env, "bench-source")
                     .uid("bench-source")
                     .process(
@@ -160,11 +241,17 @@ public final class JobThroughputBench {
                             TypeInformation.of(Trade.class))
                     .uid("bench-parse")
                     .keyBy(trade -> trade.symbol)
+                    .process(new CountPerKey(), Types.LONG)
+                    .uid(BARE_KEYED)
+                    .name(BARE_KEYED)
                     .sinkTo(new DiscardingSink<>())
                     .uid("bench-discard");
+            keyed = BARE_KEYED;
         }
         TradeGenerator.FIRST.set(Long.MAX_VALUE);
         TradeGenerator.LAST.set(Long.MIN_VALUE);
+        SubtaskCounter.COUNTERS.clear();
+        SubtaskCounter.CHECKPOINTS.clear();
         long cpuBefore = processCpuNanos();
         JobExecutionResult result = env.execute("bench-" + graph + "-" + backend);
         long cpu = processCpuNanos() - cpuBefore;
@@ -177,33 +264,28 @@ public final class JobThroughputBench {
                         n,
                         result.getNetRuntime(),
                         Math.max(1, streaming),
-                        cpu);
+                        cpu,
+                        SubtaskCounter.recordsIn(keyed),
+                        SubtaskCounter.completedCheckpoints());
         System.err.printf(
                 Locale.ROOT,
                 "[bench] %s %s checkpoints=%s: %d trades in %d ms (%d ms streaming) = %.0f"
-                        + " trades/s%n",
+                        + " trades/s; per subtask %s; %d checkpoints%n",
                 graph,
                 backend,
                 checkpoints,
                 n,
                 run.millis(),
                 run.streamingMillis(),
-                run.perSecond());
+                run.perSecond(),
+                java.util.Arrays.toString(run.perSubtask()),
+                run.completedCheckpoints());
         return run;
     }
 
-    /**
-     * The benchmarks' MiniCluster state settings: the backend, incremental checkpoints into {@code
-     * checkpoints}, and the managed memory a task manager of {@code flink-conf/config.yaml} has
-     * (fraction 0.3 of 1536m): RocksDB's memtables and block cache come from it, and the
-     * MiniCluster default starves them.
-     */
+    /** Kept for the other benchmarks: the backend with the shipped state settings. */
     static Configuration backend(Configuration conf, String backend, Path checkpoints) {
-        conf.set(StateBackendOptions.STATE_BACKEND, backend);
-        conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse(MANAGED_MEMORY));
-        return conf;
+        return Shipped.get().backend(conf, backend, checkpoints);
     }
 
     static MarketSettings settings() {
@@ -220,150 +302,291 @@ public final class JobThroughputBench {
                 .getProcessCpuTime();
     }
 
-    /** Markdown with every run, the means with their range and the ratios. */
-    static String report(List<Run> runs, long n, long rocksN, int reps) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("## 2. Job throughput (MiniCluster, parallelism ")
-                .append(PARALLELISM)
-                .append(")\n\n");
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "%,d JSON trades per run on heap, %,d on RocksDB (%d symbols, real Bitstamp prices and times),"
-                                + " %d repetitions, interleaved; market = source → parse →"
-                                + " watermarks → bars (5 timeframes) → indicators → discarding"
-                                + " sink; bare = source → parse → keyBy(symbol) → discarding sink."
-                                + " Time is from the first trade the source generates to the"
-                                + " last (sampled every "
-                                + TradeGenerator.SAMPLE
-                                + " trades): the job's deployment and shutdown (about 1 s, the"
-                                + " same for every graph) are left out, since they would flatter"
-                                + " the ratio of a slower graph; the all-runs table also gives the"
-                                + " net runtime. As the source is backpressured, its last trade"
-                                + " leaves only the in-flight buffers and the final window firing"
-                                + " uncounted. Managed memory "
-                                + MANAGED_MEMORY
-                                + " per task manager, as flink-conf/config.yaml gives it."
-                                + " \"per CPU-s\" divides by the process CPU time used, the"
-                                + " per-core figure on a shared machine.%n%n",
-                        n,
-                        rocksN,
-                        SYMBOLS.length,
-                        reps));
-        sb.append(
-                        "| graph | backend | checkpoints | trades/s (mean ± half-range) | trades/s per core (÷")
-                .append(PARALLELISM)
-                .append(") | trades per CPU-s |\n|---|---|---|---|---|---|\n");
-        String[][] configs = {
-            {"BARE", "hashmap", "false"},
-            {"MARKET", "hashmap", "false"},
-            {"MARKET", "hashmap", "true"},
-            {"BARE", "rocksdb", "false"},
-            {"MARKET", "rocksdb", "false"},
-            {"MARKET", "rocksdb", "true"}
-        };
-        double[][] stats = new double[configs.length][];
-        double[][] perRep = new double[configs.length][];
-        for (int i = 0; i < configs.length; i++) {
-            String[] c = configs[i];
-            List<Run> matching =
-                    runs.stream()
-                            .filter(
-                                    r ->
-                                            r.graph().name().equals(c[0])
-                                                    && r.backend().equals(c[1])
-                                                    && r.checkpoints()
-                                                            == Boolean.parseBoolean(c[2]))
-                            .toList();
-            // In repetition order: runs of one repetition ran next to each other.
-            perRep[i] = matching.stream().mapToDouble(Run::perSecond).toArray();
-            stats[i] = meanHalfRange(perRep[i]);
-            double cpu = matching.stream().mapToDouble(Run::perCpuSecond).average().orElse(0);
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "| %s | %s | %s | %,.0f ± %,.0f | %,.0f | %,.0f |%n",
-                            c[0].toLowerCase(Locale.ROOT),
-                            c[1],
-                            Boolean.parseBoolean(c[2]) ? "every 1 s" : "off",
-                            stats[i][0],
-                            stats[i][1],
-                            stats[i][0] / PARALLELISM,
-                            cpu));
+    /** The bare job's keyed step: one read and one write of a value per trade. */
+    static final class CountPerKey extends KeyedProcessFunction<String, Trade, Long> {
+        private static final long serialVersionUID = 1L;
+        private transient ValueState<Long> count;
+
+        @Override
+        public void open(OpenContext context) {
+            count = getRuntimeContext().getState(new ValueStateDescriptor<>("count", Types.LONG));
         }
-        sb.append("\n| ratio | value | goal |\n|---|---|---|\n");
-        ratio(sb, "market / bare, heap", perRep[1], perRep[0], "≥ 0.5");
-        ratio(sb, "market / bare, RocksDB", perRep[4], perRep[3], "≥ 0.25");
-        cost(sb, "checkpointing cost, heap", perRep[2], perRep[1]);
-        cost(sb, "checkpointing cost, RocksDB", perRep[5], perRep[4]);
-        sb.append(
-                        "\nAll runs:\n\n| graph | backend | checkpoints | trades | net runtime ms"
-                                + " | streaming ms | trades/s |\n")
-                .append("|---|---|---|---|---|---|---|\n");
-        for (Run r : runs) {
-            sb.append(
-                    String.format(
-                            Locale.ROOT,
-                            "| %s | %s | %s | %d | %d | %d | %,.0f |%n",
-                            r.graph(),
-                            r.backend(),
-                            r.checkpoints(),
-                            r.trades(),
-                            r.millis(),
-                            r.streamingMillis(),
-                            r.perSecond()));
+
+        @Override
+        public void processElement(
+                Trade trade, Context ctx, org.apache.flink.util.Collector<Long> out)
+                throws IOException {
+            Long c = count.value();
+            count.update(c == null ? 1L : c + 1);
         }
-        return sb.toString();
     }
 
     /**
-     * The ratio of two configurations per repetition, then its mean and half-range: A and B of one
-     * repetition ran back to back, so pairing them cancels most of the drift of a shared machine.
+     * Keeps the {@code numRecordsIn} counters of every operator subtask and the job's completed
+     * checkpoint count, so that a run can report what each subtask of its keyed operator received.
      */
-    private static double[] paired(double[] a, double[] b) {
-        double[] ratios = new double[Math.min(a.length, b.length)];
-        for (int r = 0; r < ratios.length; r++) {
-            ratios[r] = a[r] / b[r];
+    public static final class SubtaskCounter implements MetricReporter, MetricReporterFactory {
+        /** operator name + "#" + subtask index → its records-in counter, of the current run. */
+        static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
+
+        static final Map<String, org.apache.flink.metrics.Gauge<?>> CHECKPOINTS =
+                new ConcurrentHashMap<>();
+
+        @Override
+        public MetricReporter createMetricReporter(Properties properties) {
+            return new SubtaskCounter();
         }
-        return meanHalfRange(ratios);
+
+        @Override
+        public void open(MetricConfig config) {}
+
+        @Override
+        public void close() {}
+
+        @Override
+        public void notifyOfAddedMetric(Metric metric, String name, MetricGroup group) {
+            Map<String, String> vars = group.getAllVariables();
+            if (metric instanceof Counter c
+                    && name.equals("numRecordsIn")
+                    && vars.containsKey("<operator_name>")) {
+                COUNTERS.put(vars.get("<operator_name>") + "#" + vars.get("<subtask_index>"), c);
+            } else if (metric instanceof org.apache.flink.metrics.Gauge<?> g
+                    && (name.equals("numberOfCompletedCheckpoints")
+                            || name.equals("lastCheckpointFullSize"))) {
+                CHECKPOINTS.put(name, g);
+            }
+        }
+
+        @Override
+        public void notifyOfRemovedMetric(Metric metric, String name, MetricGroup group) {
+            // Kept: the counts are read once the job has finished.
+        }
+
+        static long[] recordsIn(String operator) {
+            long[] counts = new long[PARALLELISM];
+            for (int s = 0; s < PARALLELISM; s++) {
+                Counter c = COUNTERS.get(operator + "#" + s);
+                counts[s] = c == null ? -1 : c.getCount();
+            }
+            return counts;
+        }
+
+        static long completedCheckpoints() {
+            return gauge("numberOfCompletedCheckpoints");
+        }
+
+        /**
+         * The full size in bytes of the last completed checkpoint of the latest job; -1 if none.
+         */
+        static long lastCheckpointFullSize() {
+            return gauge("lastCheckpointFullSize");
+        }
+
+        private static long gauge(String name) {
+            org.apache.flink.metrics.Gauge<?> g = CHECKPOINTS.get(name);
+            return g == null || !(g.getValue() instanceof Number v) ? -1 : v.longValue();
+        }
     }
 
-    private static void ratio(StringBuilder sb, String name, double[] a, double[] b, String goal) {
-        double[] q = paired(a, b);
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "| %s (paired per repetition) | %.2fx ± %.2f | %s |%n",
-                        name,
-                        q[0],
-                        q[1],
-                        goal));
-    }
+    /** The runs' figures: medians with min and max, ratios paired within a repetition. */
+    static final class Report {
+        private final List<Run> runs;
 
-    private static void cost(StringBuilder sb, String name, double[] on, double[] off) {
-        double[] q = paired(on, off);
-        sb.append(
-                String.format(
-                        Locale.ROOT,
-                        "| %s (1 - on/off, paired) | %.1f%% ± %.1f | < 5%% |%n",
-                        name,
-                        (1 - q[0]) * 100,
-                        q[1] * 100));
-    }
+        Report(List<Run> runs) {
+            this.runs = runs;
+        }
 
-    static double[] meanHalfRange(double[] xs) {
-        if (xs.length == 0) {
-            return new double[] {Double.NaN, Double.NaN};
+        /** Trades/s of one configuration, in repetition order. */
+        double[] rates(Graph graph, String backend, Checkpoints c) {
+            return select(graph, backend, c).stream().mapToDouble(Run::perSecond).toArray();
         }
-        double sum = 0;
-        double min = Double.MAX_VALUE;
-        double max = -Double.MAX_VALUE;
-        for (double x : xs) {
-            sum += x;
-            min = Math.min(min, x);
-            max = Math.max(max, x);
+
+        List<Run> select(Graph graph, String backend, Checkpoints c) {
+            return runs.stream()
+                    .filter(
+                            r ->
+                                    r.graph() == graph
+                                            && r.backend().equals(backend)
+                                            && r.checkpoints() == c)
+                    .toList();
         }
-        return new double[] {sum / xs.length, (max - min) / 2};
+
+        /** a / b within each repetition: runs of one repetition ran back to back. */
+        static double[] paired(double[] a, double[] b) {
+            double[] q = new double[Math.min(a.length, b.length)];
+            for (int r = 0; r < q.length; r++) {
+                q[r] = a[r] / b[r];
+            }
+            return q;
+        }
+
+        double[] ratio(String backend) {
+            return paired(
+                    rates(Graph.MARKET, backend, Checkpoints.OFF),
+                    rates(Graph.BARE, backend, Checkpoints.OFF));
+        }
+
+        /** 1 - (with checkpoints / without), per repetition. */
+        double[] cost(String backend, Checkpoints c) {
+            double[] q =
+                    paired(
+                            rates(Graph.MARKET, backend, c),
+                            rates(Graph.MARKET, backend, Checkpoints.OFF));
+            for (int i = 0; i < q.length; i++) {
+                q[i] = 1 - q[i];
+            }
+            return q;
+        }
+
+        double[] skews() {
+            return runs.stream().mapToDouble(Run::skew).filter(Double::isFinite).toArray();
+        }
+
+        Map<String, Double> summary() {
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("heap_ratio", BenchSummary.median(ratio("hashmap")));
+            m.put("rocksdb_ratio", BenchSummary.median(ratio("rocksdb")));
+            m.put(
+                    "checkpoint_cost_heap",
+                    BenchSummary.median(cost("hashmap", Checkpoints.SHIPPED)));
+            m.put(
+                    "checkpoint_cost_rocksdb",
+                    BenchSummary.median(cost("rocksdb", Checkpoints.SHIPPED)));
+            m.put("subtask_skew", BenchSummary.median(skews()));
+            return m;
+        }
+
+        String markdown(long n, long rocksN, int reps) {
+            Shipped shipped = Shipped.get();
+            StringBuilder sb = new StringBuilder();
+            sb.append("## 2. Job throughput (MiniCluster, parallelism ")
+                    .append(PARALLELISM)
+                    .append(")\n\n");
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "%,d JSON trades per run on heap, %,d on RocksDB, round-robin over %d"
+                                    + " symbols (%d in each of the %d key groups, so both subtasks"
+                                    + " get half; real Bitstamp prices and times), %d repetitions,"
+                                    + " the configurations of a repetition back to back. market ="
+                                    + " source → parse → watermarks → trade bars (one keyed step"
+                                    + " for 5 timeframes) → indicators → discarding sink; bare ="
+                                    + " the same source and parser → keyBy(symbol) → one"
+                                    + " `ValueState<Long>` read and write per trade → discarding"
+                                    + " sink, so each backend is compared with the floor of a"
+                                    + " keyed job on that backend. State settings %s. Time is from"
+                                    + " the first trade the source generates to the last (sampled"
+                                    + " every %d trades): deployment and shutdown are left out."
+                                    + " Figures are medians (min to max) over the repetitions;"
+                                    + " ratios are taken within a repetition, then their median."
+                                    + " \"per CPU-s\" divides by the process CPU time used.%n%n",
+                            n,
+                            rocksN,
+                            SYMBOLS.length,
+                            SYMBOLS.length / MAX_PARALLELISM,
+                            MAX_PARALLELISM,
+                            reps,
+                            shipped.describe(),
+                            TradeGenerator.SAMPLE));
+            sb.append(
+                    "| graph | backend | checkpoints | trades/s | trades per CPU-s | records per"
+                            + " subtask (max / min) |\n|---|---|---|---|---|---|\n");
+            for (String backend : List.of("hashmap", "rocksdb")) {
+                for (Graph g : Graph.values()) {
+                    for (Checkpoints c : Checkpoints.values()) {
+                        List<Run> sel = select(g, backend, c);
+                        if (sel.isEmpty()) {
+                            continue;
+                        }
+                        sb.append(
+                                String.format(
+                                        Locale.ROOT,
+                                        "| %s | %s | %s | %s | %s | %s |%n",
+                                        g.name().toLowerCase(Locale.ROOT),
+                                        backend,
+                                        label(c, shipped),
+                                        BenchSummary.stat(rates(g, backend, c), "%,.0f"),
+                                        BenchSummary.stat(
+                                                sel.stream()
+                                                        .mapToDouble(Run::perCpuSecond)
+                                                        .toArray(),
+                                                "%,.0f"),
+                                        BenchSummary.stat(
+                                                sel.stream().mapToDouble(Run::skew).toArray(),
+                                                "%.3f")));
+                    }
+                }
+            }
+            sb.append(
+                    "\n| figure (per repetition) | median (min to max) | goal |\n|---|---|---|\n");
+            row(sb, "market / bare, heap", BenchSummary.stat(ratio("hashmap"), "%.2fx"), "≥ 0.5x");
+            row(
+                    sb,
+                    "market / bare, RocksDB",
+                    BenchSummary.stat(ratio("rocksdb"), "%.2fx"),
+                    "≥ 0.25x");
+            for (String backend : List.of("hashmap", "rocksdb")) {
+                for (Checkpoints c : List.of(Checkpoints.SHIPPED, Checkpoints.ONE_SECOND)) {
+                    row(
+                            sb,
+                            "checkpoint cost, "
+                                    + backend
+                                    + ", "
+                                    + label(c, shipped)
+                                    + " (1 - with / without)",
+                            BenchSummary.stat(scale(cost(backend, c), 100), "%.1f%%"),
+                            c == Checkpoints.SHIPPED ? "< 5%" : "");
+                }
+            }
+            row(
+                    sb,
+                    "records per subtask, max / min (all runs)",
+                    BenchSummary.stat(skews(), "%.3f"),
+                    "");
+            sb.append(
+                            "\nAll runs (records per subtask = `numRecordsIn` of the keyed operator's"
+                                    + " subtasks):\n\n| graph | backend | checkpoints | trades | net"
+                                    + " runtime ms | streaming ms | trades/s | records per subtask |"
+                                    + " checkpoints completed |\n")
+                    .append("|---|---|---|---|---|---|---|---|---|\n");
+            for (Run r : runs) {
+                sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %s | %s | %s | %d | %d | %d | %,.0f | %s | %d |%n",
+                                r.graph(),
+                                r.backend(),
+                                label(r.checkpoints(), shipped),
+                                r.trades(),
+                                r.millis(),
+                                r.streamingMillis(),
+                                r.perSecond(),
+                                java.util.Arrays.toString(r.perSubtask()),
+                                r.completedCheckpoints()));
+            }
+            return sb.toString();
+        }
+
+        private static String label(Checkpoints c, Shipped shipped) {
+            return switch (c) {
+                case OFF -> "off";
+                case SHIPPED -> "every " + shipped.interval.toSeconds() + " s (shipped)";
+                case ONE_SECOND -> "every 1 s";
+            };
+        }
+
+        private static void row(StringBuilder sb, String name, String value, String goal) {
+            sb.append("| ").append(name).append(" | ").append(value).append(" | ");
+            sb.append(goal).append(" |\n");
+        }
+
+        private static double[] scale(double[] xs, double f) {
+            double[] s = xs.clone();
+            for (int i = 0; i < s.length; i++) {
+                s[i] *= f;
+            }
+            return s;
+        }
     }
 
     /**

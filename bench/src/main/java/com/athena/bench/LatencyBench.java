@@ -62,18 +62,20 @@ import java.util.stream.LongStream;
 
 /**
  * Event-to-row latency of the market job: from the Kafka append of the trade whose watermark closes
- * a 1-minute bar to the moment that bar's row is committed and visible in PostgreSQL, at a steady
- * input rate with checkpoints every second.
+ * a bar to the moment that bar's row is committed and visible in PostgreSQL, at a steady input rate
+ * on the shipped configuration (RocksDB, the shipped checkpoint interval).
  *
  * <p>The real job graph ({@link MarketJob}, production settings) runs on a MiniCluster with
  * parallelism 2, reading a fresh two-partition Kafka topic whose broker stamps every record with
  * its append time ({@code LogAppendTime}), and writing through {@link JdbcSinks#marketData} into
  * {@code market_data} on native PostgreSQL, in a schema of its own. A producer thread appends
- * trades at a fixed rate, round-robin over the symbols, with the wall clock as event time; a poller
- * thread queries {@code market_data} every {@value #POLL_MILLIS} ms and notes when each 1-minute
- * row is first seen.
+ * trades on a fixed schedule, round-robin over the symbols; their event times are synthetic and run
+ * {@code speed} times faster than the schedule, so that many bars close in a short run, among them
+ * a close where the 1m, 5m, 15m and 1h bars close together. A poller thread queries {@code
+ * market_data} every {@value #POLL_MILLIS} ms and notes when each row of a measured close is first
+ * seen.
  *
- * <p>Usage: {@code LatencyBench OUT.md [trades/s] [seconds] [symbols] [warm-up seconds]
+ * <p>Usage: {@code LatencyBench OUT.md [trades/s] [seconds] [symbols] [warm-up seconds] [speed]
  * [hashmap|rocksdb]}.
  */
 public final class LatencyBench {
@@ -93,6 +95,11 @@ public final class LatencyBench {
 
     private static final long MINUTE = Timeframe.M1.millis();
 
+    private static final long HOUR = Timeframe.H1.millis();
+
+    /** The hour the middle of the measured window's event time closes: not a day's end. */
+    static final long CLOSING_HOUR = Instant.parse("2026-01-01T12:00:00Z").toEpochMilli();
+
     /** The latency of a row not seen by the end of the run. */
     static final long NOT_SEEN = Long.MAX_VALUE;
 
@@ -107,12 +114,14 @@ public final class LatencyBench {
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 120;
         int symbols = args.length > 3 ? Integer.parseInt(args[3]) : 1000;
         int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 15;
-        String backend = args.length > 5 ? args[5] : "hashmap";
+        int speed = args.length > 5 ? Integer.parseInt(args[5]) : 60;
+        String backend = args.length > 6 ? args[6] : "rocksdb";
         // Side experiments only (the report names the settings it ran with): job options as
         // --key value after the positional arguments, and -Dbench.checkpoint-ms (0 = off).
         String[] jobArgs =
-                args.length > 6 ? Arrays.copyOfRange(args, 6, args.length) : new String[0];
-        long checkpointMillis = Long.getLong("bench.checkpoint-ms", 1000L);
+                args.length > 7 ? Arrays.copyOfRange(args, 7, args.length) : new String[0];
+        Shipped shipped = Shipped.get();
+        long checkpointMillis = Long.getLong("bench.checkpoint-ms", shipped.interval.toMillis());
         Path checkpoints = out.toAbsolutePath().getParent().resolve("checkpoints");
 
         ServiceEnvironment services = ServiceEnvironment.load();
@@ -126,13 +135,13 @@ public final class LatencyBench {
         // Production settings throughout: the watermark's idleness and quiet advance stay on.
         MarketSettings settings = new MarketSettings(config);
         JdbcExecutionOptions jdbc = CommonOptions.jdbcExecution(config);
-        JobThroughputBench.backend(config, backend, checkpoints);
+        shipped.backend(config, backend, checkpoints);
+        if (checkpointMillis > 0) {
+            shipped.checkpointing(config, java.time.Duration.ofMillis(checkpointMillis));
+        }
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(
                         JobThroughputBench.PARALLELISM, config);
-        if (checkpointMillis > 0) {
-            env.enableCheckpointing(checkpointMillis);
-        }
         build(env, kafka, topic, postgres, jdbc, settings);
         long watermarkInterval = env.getConfig().getAutoWatermarkInterval();
 
@@ -141,9 +150,16 @@ public final class LatencyBench {
         try {
             awaitRunning(job);
             // Planned from now, as the job runs: the schedule and the closes agree.
-            Plan plan = Plan.of(System.currentTimeMillis() + 1000, rate, warmup, seconds, settings);
+            Plan plan =
+                    Plan.of(
+                            System.currentTimeMillis() + 1000,
+                            rate,
+                            warmup,
+                            seconds,
+                            speed,
+                            settings);
             Producer producer = new Producer(kafka, topic, plan, symbols);
-            Poller poller = new Poller(postgres, plan, symbols);
+            Poller poller = new Poller(postgres, plan, symbols, settings.timeframes);
             Thread pollerThread = new Thread(poller, "latency-poller");
             pollerThread.setDaemon(true);
             pollerThread.start();
@@ -160,7 +176,7 @@ public final class LatencyBench {
                     "[bench] produced %d trades (%d errors), waiting for the last rows ...%n",
                     producer.acked.get(),
                     producer.errors.get());
-            long expected = (long) plan.closes.length * symbols;
+            long expected = poller.expectedRows();
             long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
             while (poller.seen.get() < expected && System.currentTimeMillis() < deadline) {
                 if (job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
@@ -179,7 +195,7 @@ public final class LatencyBench {
             if (poller.failure.get() != null) {
                 throw new IllegalStateException("the poller failed", poller.failure.get());
             }
-            result = new Result(plan, producer, poller, symbols);
+            result = new Result(plan, producer, poller);
         } finally {
             cancel(job);
             deleteTopic(kafka, topic);
@@ -187,7 +203,27 @@ public final class LatencyBench {
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(
-                out, report(result, version, backend, settings, jdbc, watermarkInterval, symbols));
+                out,
+                report(
+                        result,
+                        version,
+                        backend,
+                        settings,
+                        jdbc,
+                        watermarkInterval,
+                        symbols,
+                        checkpointMillis));
+        long[] lat = result.latencies;
+        BenchSummary.writePart(
+                out.toAbsolutePath().getParent(),
+                "latency",
+                Map.of(
+                        "latency_p99_ms",
+                        lat.length == 0 || percentile(lat, 99) == NOT_SEEN
+                                ? Double.NaN
+                                : (double) percentile(lat, 99),
+                        "latency_closes",
+                        result.closes.size()));
     }
 
     /** The market job with the Kafka trades in and {@code market_data} out. */
@@ -313,43 +349,63 @@ public final class LatencyBench {
     }
 
     /**
-     * When to produce and which bars to measure. Event time is the wall clock shifted back by a
-     * constant under a minute, chosen so that the first bar close falls in the middle of the
-     * measured window (or 30 s into it): every run, however short, sees the same number of closes
-     * (two in two minutes, one in ten seconds) instead of as many as the wall clock happens to
-     * allow. Bars still close live: the shift is constant, and latency is taken between two wall
-     * clock times.
+     * When to produce and which bars to measure. Trade {@code i} is due {@code i / rate} seconds
+     * after the start, and its event time is {@code origin + speed * (i / rate)} seconds: event
+     * time runs {@code speed} times faster than the schedule, so a 1m bar closes every {@code 60 /
+     * speed} seconds. The origin puts {@link #CLOSING_HOUR} (plus the out-of-orderness bound, when
+     * the watermark closes it) in the middle of the measured window, so that every run, however
+     * short, measures a close where the 1m, 5m, 15m and 1h bars close together. Latency is taken
+     * between two wall-clock times; the synthetic event times only decide when bars close.
      */
     record Plan(
             long startWall,
             long measureStartWall,
             long measureEndWall,
             int rate,
+            int speed,
             long warmupTrades,
             long totalTrades,
-            long shift,
+            long origin,
             long bound,
             long[] closes) {
-        static Plan of(long startWall, int rate, int warmup, int seconds, MarketSettings s) {
+        static Plan of(
+                long startWall, int rate, int warmup, int seconds, int speed, MarketSettings s) {
             long measureStart = startWall + warmup * 1000L;
             long measureEnd = measureStart + seconds * 1000L;
             long bound = s.outOfOrderness.toMillis();
-            long firstCloseWall = measureStart + Math.min(seconds * 1000L, MINUTE) / 2;
-            long shift = -Math.floorMod(firstCloseWall - bound, MINUTE);
+            long middle = (measureStart + measureEnd) / 2 - startWall;
+            long origin = CLOSING_HOUR + bound - middle * speed;
+            long firstTs = origin + (measureStart - startWall) * speed;
+            long endTs = origin + (measureEnd - startWall) * speed;
             List<Long> closes = new ArrayList<>();
-            for (long wall = firstCloseWall; wall < measureEnd; wall += MINUTE) {
-                closes.add(wall + shift);
+            for (long barEnd = Math.floorDiv(firstTs - bound, MINUTE) * MINUTE + MINUTE;
+                    barEnd + bound < endTs;
+                    barEnd += MINUTE) {
+                if (barEnd + bound >= firstTs) {
+                    closes.add(barEnd + bound);
+                }
             }
             return new Plan(
                     startWall,
                     measureStart,
                     measureEnd,
                     rate,
+                    speed,
                     (long) rate * warmup,
                     (long) rate * (warmup + seconds),
-                    shift,
+                    origin,
                     bound,
                     closes.stream().mapToLong(Long::longValue).toArray());
+        }
+
+        /** The event time of trade {@code i}: on the schedule, {@code speed} times faster. */
+        long eventTime(long i) {
+            return origin + (long) (i * 1000.0 * speed / rate);
+        }
+
+        /** The end of the bars that close at close {@code k}. */
+        long barEnd(int k) {
+            return closes[k] - bound;
         }
 
         /**
@@ -419,7 +475,6 @@ public final class LatencyBench {
                 }
                 long startNanos = System.nanoTime();
                 double nanosPerTrade = 1e9 / plan.rate();
-                long lastTs = Long.MIN_VALUE;
                 for (long i = 0; i < plan.totalTrades(); i++) {
                     long due = startNanos + (long) (i * nanosPerTrade);
                     long now = System.nanoTime();
@@ -428,10 +483,7 @@ public final class LatencyBench {
                     } else if (now - due > maxBehindNanos.get()) {
                         maxBehindNanos.set(now - due);
                     }
-                    long wall = System.currentTimeMillis();
-                    // Event time never goes back, whatever the wall clock does.
-                    long ts = Math.max(lastTs, wall + plan.shift());
-                    lastTs = ts;
+                    long ts = plan.eventTime(i);
                     boolean measured = i >= plan.warmupTrades();
                     if (measured) {
                         if (i == plan.warmupTrades()) {
@@ -506,18 +558,26 @@ public final class LatencyBench {
     }
 
     /**
-     * Queries the measured bars' 1-minute rows every {@value #POLL_MILLIS} ms and notes the start
-     * time of the first query that returned each: under READ COMMITTED a query sees the rows
-     * committed before it started, so a row was committed between the previous query's start and
-     * this one's.
+     * Queries the rows of the measured closes every {@value #POLL_MILLIS} ms (every timeframe up to
+     * 1h whose bar ends at the close) and notes the start time of the first query that returned
+     * each: under READ COMMITTED a query sees the rows committed before it started, so a row was
+     * committed between the previous query's start and this one's.
      */
     static final class Poller implements Runnable {
         private final JdbcEndpoint endpoint;
         private final Plan plan;
         private final int symbols;
-        private final Map<Long, Integer> barIndex = new HashMap<>();
 
-        /** Per measured bar: symbol → wall time first seen. Read after the thread has ended. */
+        /** "timeframe@bar start" → the close it belongs to. */
+        private final Map<String, Integer> barIndex = new HashMap<>();
+
+        /** Per close: the timeframes whose bars close there, e.g. "1m+5m+15m+1h". */
+        final String[] closing;
+
+        /** Per close: the rows expected (symbols × timeframes closing). */
+        final int[] expected;
+
+        /** Per close: "timeframe symbol" → wall time first seen. Read after the thread ended. */
         final List<Map<String, Long>> firstSeen = new ArrayList<>();
 
         final AtomicInteger seen = new AtomicInteger();
@@ -525,14 +585,30 @@ public final class LatencyBench {
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         volatile boolean stop;
 
-        Poller(JdbcEndpoint endpoint, Plan plan, int symbols) {
+        Poller(JdbcEndpoint endpoint, Plan plan, int symbols, List<Timeframe> timeframes) {
             this.endpoint = endpoint;
             this.plan = plan;
             this.symbols = symbols;
-            for (int k = 0; k < plan.closes().length; k++) {
-                barIndex.put(plan.barStart(k), k);
+            int n = plan.closes().length;
+            this.closing = new String[n];
+            this.expected = new int[n];
+            for (int k = 0; k < n; k++) {
+                List<String> labels = new ArrayList<>();
+                for (Timeframe tf : timeframes) {
+                    long end = plan.barEnd(k);
+                    if (tf.millis() <= HOUR && end % tf.millis() == 0) {
+                        labels.add(tf.label());
+                        barIndex.put(tf.label() + "@" + (end - tf.millis()), k);
+                    }
+                }
+                closing[k] = String.join("+", labels);
+                expected[k] = labels.size() * symbols;
                 firstSeen.add(new HashMap<>());
             }
+        }
+
+        long expectedRows() {
+            return Arrays.stream(expected).asLongStream().sum();
         }
 
         @Override
@@ -541,8 +617,8 @@ public final class LatencyBench {
                 return;
             }
             String sql =
-                    "SELECT symbol, ts FROM market_data WHERE timeframe = '1m' AND ts >= ? AND ts"
-                            + " <= ?";
+                    "SELECT symbol, ts, timeframe FROM market_data WHERE timeframe IN"
+                            + " ('1m','5m','15m','1h') AND ts >= ? AND ts <= ?";
             try (Connection c = endpoint.open();
                     PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setTimestamp(2, new Timestamp(plan.barStart(plan.closes().length - 1)));
@@ -557,15 +633,18 @@ public final class LatencyBench {
                     // Bars whose every row has been seen are not asked for again: the poller
                     // should cost the machine as little as it can while the job runs.
                     while (oldest < plan.closes().length - 1
-                            && firstSeen.get(oldest).size() >= symbols) {
+                            && firstSeen.get(oldest).size() >= expected[oldest]) {
                         oldest++;
                     }
-                    ps.setTimestamp(1, new Timestamp(plan.barStart(oldest)));
+                    ps.setTimestamp(1, new Timestamp(plan.barEnd(oldest) - HOUR));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
-                            Integer k = barIndex.get(rs.getTimestamp(2).getTime());
+                            String tf = rs.getString(3);
+                            Integer k = barIndex.get(tf + "@" + rs.getTimestamp(2).getTime());
                             if (k != null
-                                    && firstSeen.get(k).putIfAbsent(rs.getString(1), start)
+                                    && firstSeen
+                                                    .get(k)
+                                                    .putIfAbsent(tf + " " + rs.getString(1), start)
                                             == null) {
                                 seen.incrementAndGet();
                             }
@@ -583,7 +662,13 @@ public final class LatencyBench {
     }
 
     /** One measured bar close. */
-    record Close(long barStart, long closeAppend, long spread, long[] latencies, int missing) {}
+    record Close(
+            long barEnd,
+            String timeframes,
+            long closeAppend,
+            long spread,
+            long[] latencies,
+            int missing) {}
 
     /** Everything measured, gathered once both threads have ended. */
     static final class Result {
@@ -597,7 +682,7 @@ public final class LatencyBench {
         final long[] intervals;
         final int unclosed;
 
-        Result(Plan plan, Producer producer, Poller poller, int symbols) {
+        Result(Plan plan, Producer producer, Poller poller) {
             this.plan = plan;
             List<Long> all = new ArrayList<>();
             int notClosed = 0;
@@ -614,7 +699,10 @@ public final class LatencyBench {
                         LongStream.concat(
                                         seen.values().stream().mapToLong(t -> t - close),
                                         LongStream.generate(() -> NOT_SEEN)
-                                                .limit(Math.max(0, symbols - seen.size())))
+                                                .limit(
+                                                        Math.max(
+                                                                0,
+                                                                poller.expected[k] - seen.size())))
                                 .sorted()
                                 .toArray();
                 for (long l : lat) {
@@ -622,11 +710,12 @@ public final class LatencyBench {
                 }
                 closes.add(
                         new Close(
-                                plan.barStart(k),
+                                plan.barEnd(k),
+                                poller.closing[k],
                                 close,
                                 producer.closeSpread(k),
                                 lat,
-                                symbols - seen.size()));
+                                poller.expected[k] - seen.size()));
             }
             this.unclosed = notClosed;
             this.latencies = all.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -655,7 +744,8 @@ public final class LatencyBench {
             MarketSettings settings,
             JdbcExecutionOptions jdbc,
             long watermarkInterval,
-            int symbols) {
+            int symbols,
+            long checkpointMillis) {
         Plan plan = r.plan;
         long[] lat = r.latencies;
         long[] iv = r.intervals.clone();
@@ -678,12 +768,12 @@ public final class LatencyBench {
                                 + " and writes `market_data` in schema `%s` of native PostgreSQL."
                                 + " A producer thread appends %,d trades/s on a fixed schedule,"
                                 + " round-robin over %,d symbols (real Bitstamp prices), for %d s"
-                                + " after a %d s warm-up that is not measured. Event time is the"
-                                + " wall clock at produce time shifted back by a constant %.1f s,"
-                                + " so that the first bar close falls %d s into the measured"
-                                + " window and every run sees the same number of closes (bars"
-                                + " still close live: latency is taken between two wall-clock"
-                                + " times).%n%n",
+                                + " after a %d s warm-up that is not measured. Event times are"
+                                + " synthetic and run %dx faster than the schedule (a 1m bar"
+                                + " closes every %.1f s), placed so that %s UTC closes in the"
+                                + " middle of the measured window: there the 1m, 5m, 15m and 1h"
+                                + " bars close together. Latency is taken between two wall-clock"
+                                + " times.%n%n",
                         settings.timeframes.size(),
                         backend,
                         PARTITIONS,
@@ -692,16 +782,14 @@ public final class LatencyBench {
                         symbols,
                         (plan.measureEndWall() - plan.measureStartWall()) / 1000,
                         (plan.measureStartWall() - plan.startWall()) / 1000,
-                        -plan.shift() / 1000.0,
-                        (plan.closes().length == 0
-                                        ? 0
-                                        : plan.closes()[0] - plan.shift() - plan.measureStartWall())
-                                / 1000));
+                        plan.speed(),
+                        60.0 / plan.speed(),
+                        HH_MM.format(Instant.ofEpochMilli(CLOSING_HOUR))));
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "**Latency of a row** (each 1m row of a bar that closed in the measured"
-                                + " window): from the broker's append time of the trade whose"
+                        "**Latency of a row** (each row of a 1m, 5m, 15m or 1h bar that closed"
+                                + " in the measured window): from the broker's append time of the trade whose"
                                 + " watermark closes the bar, to the first time a poller saw the"
                                 + " row committed in `market_data`. The watermark is not per"
                                 + " symbol: each of the %d watermark generators follows one"
@@ -711,8 +799,9 @@ public final class LatencyBench {
                                 + " partition, the first trade (of any symbol) whose event time"
                                 + " reaches bar end + %d ms, and the start is the later of those"
                                 + " two appends (the acknowledgement carries the append time)."
-                                + " The poller runs `SELECT symbol, ts FROM market_data WHERE"
-                                + " timeframe = '1m'` over the measured bars every %d ms; a row"
+                                + " The poller runs `SELECT symbol, ts, timeframe FROM market_data"
+                                + " WHERE timeframe IN ('1m','5m','15m','1h')` over the measured"
+                                + " bars every %d ms; a row"
                                 + " first returned by a query was committed after the previous"
                                 + " query started, so each figure is an upper bound, above the"
                                 + " true one by at most one poll interval (mean %.0f ms, max %d"
@@ -741,12 +830,14 @@ public final class LatencyBench {
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "| rows measured | %,d of %,d (%d bar closes × %,d symbols; %d not seen"
+                        "| rows measured | %,d of %,d (%d bar closes, %d of them where 5m, 15m"
+                                + " and 1h close with the 1m bar, × %,d symbols; %d not seen"
                                 + " %d s after the last trade, counted as slower than any seen;"
-                                + " %d closes not reached by a trade) | |%n",
+                                + " %d closes not reached by a trade) | ≥ 30 closes |%n",
                         lat.length - missing,
-                        (long) plan.closes().length * symbols,
-                        plan.closes().length,
+                        lat.length,
+                        r.closes.size(),
+                        r.closes.stream().filter(c -> c.timeframes().contains("1h")).count(),
                         symbols,
                         missing,
                         DRAIN_MILLIS / 1000,
@@ -803,19 +894,25 @@ public final class LatencyBench {
                         jdbc.getBatchSize(),
                         jdbc.getBatchIntervalMs()));
         sb.append(
-                "| checkpoints | every 1 s, exactly-once, no minimum pause (the cluster's"
-                        + " `flink-conf/config.yaml` says 10 s and a 2 s pause) |\n");
+                String.format(
+                        Locale.ROOT,
+                        "| state and checkpoints | %s backend; checkpoints every %,d ms (%s) |%n",
+                        backend,
+                        checkpointMillis,
+                        Shipped.get().describe()));
         sb.append("\nPer bar close (times UTC, latencies in ms):\n\n");
         sb.append(
-                "| bar | partitions' closing appends apart | rows seen | first row | p50 | p99 | last row |\n"
-                        + "|---|---|---|---|---|---|---|\n");
+                "| bar end | bars closing | partitions' closing appends apart | rows seen | first row |"
+                        + " p50 | p99 | last row |\n"
+                        + "|---|---|---|---|---|---|---|---|\n");
         for (Close c : r.closes) {
             long[] l = c.latencies();
             sb.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %d ms | %,d | %s | %s | %s | %s |%n",
-                            HH_MM.format(Instant.ofEpochMilli(c.barStart())),
+                            "| %s | %s | %d ms | %,d | %s | %s | %s | %s |%n",
+                            HH_MM.format(Instant.ofEpochMilli(c.barEnd())),
+                            c.timeframes(),
                             c.spread(),
                             l.length - c.missing(),
                             ms(l.length == 0 ? -1 : l[0]),

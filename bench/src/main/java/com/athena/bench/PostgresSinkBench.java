@@ -284,6 +284,12 @@ public final class PostgresSinkBench {
                         stat(discardMs, "%,.0f")));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, sb.toString());
+        BenchSummary.writePart(
+                out.toAbsolutePath().getParent(),
+                "postgres",
+                java.util.Map.of(
+                        "jdbc_vs_copy",
+                        BenchSummary.median(ratios(x, Path5.HYPER_UPSERT, Path5.HYPER_COPY))));
     }
 
     /** The measured paths. */
