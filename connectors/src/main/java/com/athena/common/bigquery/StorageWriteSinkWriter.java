@@ -5,7 +5,7 @@ import com.athena.common.deadletter.DeadLetter;
 
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 
 import com.google.cloud.bigquery.storage.v1.AppendRowsResponse;
 import com.google.cloud.bigquery.storage.v1.BQTableSchemaToProtoDescriptor;
@@ -61,6 +61,7 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
     private final Counter bytesAppended;
     private final Counter appendRetries;
     private final Counter rowsRejected;
+    private final Counter sendErrors;
 
     /** Closes the stream writers of finalized streams off the task thread. */
     private final ExecutorService closer =
@@ -81,7 +82,7 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
             RetryPolicy retry,
             Duration clientRetryDuration,
             String deadLetterSource,
-            MetricGroup metrics)
+            SinkWriterMetricGroup metrics)
             throws IOException {
         this.endpoint = endpoint;
         this.mapper = mapper;
@@ -94,6 +95,7 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         this.bytesAppended = metrics.counter(StorageWriteSink.BYTES_APPENDED_METRIC);
         this.appendRetries = metrics.counter(StorageWriteSink.APPEND_RETRIES_METRIC);
         this.rowsRejected = metrics.counter(StorageWriteSink.ROWS_REJECTED_METRIC);
+        this.sendErrors = metrics.getNumRecordsSendErrorsCounter();
     }
 
     /** One table's current stream and the rows not yet appended to it. */
@@ -373,6 +375,7 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                             "BigQuery rejected the row for " + ts.table + ": " + reason,
                             r.row.toString()));
             rowsRejected.inc();
+            sendErrors.inc();
         }
         if (kept.size() == ts.buffer.size()) {
             throw new IOException(

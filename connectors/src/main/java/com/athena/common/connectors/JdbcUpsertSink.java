@@ -97,6 +97,8 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
     public SinkWriter<T> createWriter(InitContext context) throws IOException {
         Route<T> target = route;
         Counter rejected = context.metricGroup().counter(METRIC_REJECTED_ROWS);
+        // Flink's standard send-error count, which the AthenaSinkErrors alert reads.
+        Counter sendErrors = context.metricGroup().getNumRecordsSendErrorsCounter();
         JdbcOutputFormat<T, T, LastWinsBatchExecutor<T>> format =
                 new JdbcOutputFormat<>(
                         new SimpleJdbcConnectionProvider(endpoint.connectionOptions()),
@@ -106,7 +108,10 @@ public final class JdbcUpsertSink<T> implements Sink<T> {
                                         target.sql(),
                                         target.key()::apply,
                                         target.writer(),
-                                        rejected::inc));
+                                        () -> {
+                                            rejected.inc();
+                                            sendErrors.inc();
+                                        }));
         format.open(
                 JdbcOutputSerializer.of(
                         context.<T>createInputSerializer(), context.isObjectReuseEnabled()));

@@ -43,6 +43,7 @@ final class FirestoreSinkWriter<T> implements SinkWriter<T> {
     private final Counter conflicts;
     private final Counter refused;
     private final Counter recordsSend;
+    private final Counter sendErrors;
     private final long timeoutMillis;
 
     FirestoreSinkWriter(
@@ -62,6 +63,7 @@ final class FirestoreSinkWriter<T> implements SinkWriter<T> {
         this.refused = metrics.counter(FirestoreSink.METRIC_REFUSED);
         this.timeoutMillis = options.requestTimeout().toMillis();
         this.recordsSend = metrics.getNumRecordsSendCounter();
+        this.sendErrors = metrics.getNumRecordsSendErrorsCounter();
         metrics.gauge(FirestoreSink.METRIC_PENDING, buffer::pendingCount);
     }
 
@@ -103,6 +105,7 @@ final class FirestoreSinkWriter<T> implements SinkWriter<T> {
             buffer.markWritten(r.getKey().path());
         }
         refused.inc(result.refused().size());
+        sendErrors.inc(result.refused().size());
         writes.inc(result.written().size());
         recordsSend.inc(result.written().size());
         staleSkipped.inc(result.staleSkipped().size());

@@ -5,7 +5,9 @@ import com.athena.testing.LocalBigQueryWriteServer;
 
 import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.metrics.groups.SinkWriterMetricGroup;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.metrics.groups.InternalSinkWriterMetricGroup;
 
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
@@ -269,6 +272,39 @@ class StorageWriteSinkTest {
                     .hasMessageContaining("amount");
         }
         assertThat(committedIds()).isEmpty();
+    }
+
+    @Test
+    void rowsRejectedForTheirContentAreDeadLettersAndSendErrors() throws Exception {
+        // Flink's numRecordsSendErrors is what the AthenaSinkErrors alert reads.
+        // Unlike UnregisteredMetricsGroup's, this group hands out the same counter on every call.
+        SinkWriterMetricGroup metrics =
+                InternalSinkWriterMetricGroup.wrap(
+                        UnregisteredMetricsGroup.createOperatorMetricGroup());
+        List<StorageWriteCommittable> committables;
+        try (StorageWriteSinkWriter<Long> w =
+                new StorageWriteSinkWriter<>(
+                        sink.endpoint(),
+                        new StorageWriteSinkITCase.PoisonRows(Set.of(3L), Set.of(6L)),
+                        10,
+                        new RetryPolicy(5, Duration.ofMillis(10), Duration.ofMillis(50)),
+                        CLIENT_RETRY,
+                        "bigquery:cost_tracking",
+                        metrics)) {
+            write(w, 0, 10);
+            committables = checkpoint(w);
+        }
+        assertThat(metrics.getNumRecordsSendErrorsCounter().getCount()).isEqualTo(2);
+        assertThat(
+                        committables.stream()
+                                .flatMap(c -> c.rejected().stream())
+                                .map(d -> d.origin)
+                                .sorted())
+                .containsExactly("cost_tracking:e3", "cost_tracking:e6");
+        commit(committer(), committables);
+        List<String> expected = new ArrayList<>(ids(0, 10));
+        expected.removeAll(List.of("e3", "e6"));
+        assertThat(committedIds()).containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
