@@ -290,27 +290,27 @@ class KubernetesManifestTest {
                         e ->
                                 assertThat(e.getConfigMapRef().getName())
                                         .isEqualTo(services.getMetadata().getName()));
-        List<Secret> secrets = new ArrayList<>();
+        List<Secret> secretDocs = new ArrayList<>();
         for (String doc :
                 DeployFiles.read("deploy/k8s/secret.example.yaml").split("(?m)^---\\s*$")) {
-            secrets.add(readStrict(doc, Secret.class));
+            secretDocs.add(readStrict(doc, Secret.class));
         }
-        Set<String> passwords = new TreeSet<>();
+        Set<String> passwordKeys = new TreeSet<>();
         for (Field f : ServiceKeys.class.getFields()) {
             String key = (String) f.get(null);
             if (key.endsWith("_PASSWORD")) {
-                passwords.add(key);
+                passwordKeys.add(key);
             }
         }
-        for (String password : passwords) {
+        for (String key : passwordKeys) {
             EnvVar env =
                     main.getEnv().stream()
-                            .filter(e -> e.getName().equals(password))
+                            .filter(e -> e.getName().equals(key))
                             .findFirst()
-                            .orElseThrow(() -> new AssertionError(job + " has no env " + password));
-            assertThat(env.getValue()).as("%s is never a literal", password).isNull();
+                            .orElseThrow(() -> new AssertionError(job + " has no env " + key));
+            assertThat(env.getValue()).as("%s is never a literal", key).isNull();
             var ref = env.getValueFrom().getSecretKeyRef();
-            assertThat(secrets)
+            assertThat(secretDocs)
                     .as("the Secret %s holds %s", ref.getName(), ref.getKey())
                     .anySatisfy(
                             s -> {
@@ -329,7 +329,7 @@ class KubernetesManifestTest {
             serviceKeys.add((String) f.get(null));
         }
         Set<String> missing = new TreeSet<>(serviceKeys);
-        missing.removeAll(passwords);
+        missing.removeAll(passwordKeys);
         missing.removeAll(services.getData().keySet());
         // Real Google services: no emulator host.
         assertThat(missing)

@@ -61,16 +61,17 @@ class SecretsITCase {
 
     /**
      * Values that are no secret: placeholders filled from the environment ({@code ${X}}, {@code
-     * $X}, {@code $(...)}), key names, code ({@code null}, a variable or call), shell operators.
+     * $X}, {@code $(...)}), key names, code ({@code null}, {@code new}, a variable or call), shell
+     * operators.
      */
     private static final Pattern PLACEHOLDER =
-            Pattern.compile("[^A-Za-z0-9]*|\\$.*|[A-Z][A-Z0-9_]*|null|password|\\w+\\(.*");
+            Pattern.compile("[^A-Za-z0-9]*|\\$.*|[A-Z][A-Z0-9_]*|null|new|password|\\w+\\(.*");
 
     /**
-     * The documented non-secrets: the local TimescaleDB's password (it accepts any) and a fake in
-     * {@code ServiceEnvironmentTest}.
+     * The documented non-secrets: the local TimescaleDB's password (it accepts any), a fake in
+     * {@code ServiceEnvironmentTest} and the name of the TLS Secret the Kubernetes manifests mount.
      */
-    private static final Set<String> DOCUMENTED = Set.of("postgres", "file_secret");
+    private static final Set<String> DOCUMENTED = Set.of("postgres", "file_secret", "athena-tls");
 
     @Test
     void noTrackedFileHoldsASecret() throws Exception {
