@@ -15,7 +15,8 @@ final class KillReport {
 
     /**
      * The kill: of which TaskManager (its pid), the latest completed checkpoint of each job before
-     * it, how far the inputs had come, and when (epoch millis).
+     * it, how far the inputs had come, the duplicates' dead-letter rows already committed, and when
+     * (epoch millis).
      */
     record Kill(
             String victim,
@@ -23,6 +24,7 @@ final class KillReport {
             Map<String, Long> checkpointBeforeKill,
             int tradesAtKill,
             long eventsAtKill,
+            long duplicateLettersAtKill,
             long killedAt) {}
 
     /**

@@ -191,7 +191,7 @@ class TaskManagerKillITCase {
                 report(kill, recovery, observed, comparisons);
 
                 assertRestoredFromCheckpoints(kill, observed);
-                assertNothingLostOrDoubled(observed, comparisons);
+                assertNothingLostOrDoubled(kill, observed, comparisons);
             } finally {
                 stopEverything(costs);
             }
@@ -339,13 +339,21 @@ class TaskManagerKillITCase {
         }
         int tradesAtKill = tradeFeed.sent();
         long eventsAtKill = metric(treasury, "treasuryEvents");
+        long duplicateLettersAtKill = outputs.deadLetters(run.id(), true);
 
         long killedAt = System.currentTimeMillis();
         long pid = LocalCluster.killTaskManager(victim);
         LOG.info("Killed {} (pid {}) with kill -9", victim, pid);
         assertThat(morning.isDone()).as("treasury input still flowing at the kill").isFalse();
         assertThat(tradeFeed.sent()).as("trades still flowing").isLessThan(TRADES);
-        return new Kill(victim, pid, checkpointBeforeKill, tradesAtKill, eventsAtKill, killedAt);
+        return new Kill(
+                victim,
+                pid,
+                checkpointBeforeKill,
+                tradesAtKill,
+                eventsAtKill,
+                duplicateLettersAtKill,
+                killedAt);
     }
 
     /** {@code bin/cluster up} starts the TaskManager again; both jobs restart and run. */
@@ -478,15 +486,18 @@ class TaskManagerKillITCase {
     }
 
     /** Nothing late, no dead letters but the duplicates', and every output as without the fault. */
-    private void assertNothingLostOrDoubled(Observed observed, List<Comparison> comparisons)
-            throws Exception {
+    private void assertNothingLostOrDoubled(
+            Kill kill, Observed observed, List<Comparison> comparisons) throws Exception {
         assertThat(observed.lateEvents()).as("treasury events applied late").isZero();
         assertThat(observed.deadLetters()).as("dead letters other than duplicates").isZero();
-        // One table row per refused event: repeats of one event share its key.
+        // One table row per refused event: repeats of one event share its key. The counter
+        // restarts with the job, so the rows committed before the kill (redeliveries of a slow
+        // checkpoint) add to it; a duplicate refused after the last checkpoint and not yet
+        // written is refused again after the restore and counted there.
         long dropped = observed.replay().duplicatesDropped();
         assertThat(observed.duplicateLetters())
                 .as("dead-letter rows of the duplicates the treasury refused")
-                .isLessThanOrEqualTo(dropped)
+                .isLessThanOrEqualTo(kill.duplicateLettersAtKill() + dropped)
                 .isGreaterThanOrEqualTo(Math.min(1, dropped));
         assertThat(observed.rejectedLate()).as("late balance reports rejected").isZero();
         assertThat(Comparison.totalLost(comparisons)).as("records lost").isZero();

@@ -254,7 +254,17 @@ class TreasuryJobITCase {
                             // The tick itself waits for a watermark that never comes.
                             return history == 7 && costRows == 9;
                         });
-                waitFor("Kafka transitions", () -> readTopic(kafka, transitionsTopic).size() >= 14);
+                waitFor(
+                        "Kafka transitions",
+                        () -> {
+                            int read = readTopic(kafka, transitionsTopic).size();
+                            LOG.info(
+                                    "Kafka: {} transitions on {}, job {}",
+                                    read,
+                                    transitionsTopic,
+                                    status(client));
+                            return read >= 14;
+                        });
                 try (Firestore fs = firestore.open()) {
                     waitFor(
                             "the Firestore treasury document",
