@@ -21,7 +21,7 @@ import java.util.Map;
  * being {@code null}.
  */
 public final class BenchSummary {
-    /** The summary's keys, in order (issue 15). */
+    /** The summary's keys, in order (issue 15; the BigQuery sinks' ratio from issue 17). */
     static final List<String> KEYS =
             List.of(
                     "indicators_ns_per_bar",
@@ -36,6 +36,7 @@ public final class BenchSummary {
                     "jdbc_vs_copy",
                     "treasury_ratio",
                     "subtask_skew",
+                    "bigquery_storage_vs_insertall",
                     "git",
                     "date");
 

@@ -18,6 +18,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Rows/s and bytes/row of the two BigQuery sinks on the same job (the market bars of the Bitstamp
@@ -28,7 +29,8 @@ import java.util.Locale;
  * LocalBigQueryWriteServer}. Both endpoints keep every row in memory; neither is BigQuery, so the
  * numbers compare the clients and wire formats, not the service.
  *
- * <p>Usage: {@code BigQuerySinkBench OUT.md [symbols] [barsPerSymbol]}.
+ * <p>Usage: {@code BigQuerySinkBench OUT.md [symbols] [barsPerSymbol] [repetitions]}; writes {@code
+ * bigquery_storage_vs_insertall} into the summary.
  */
 public final class BigQuerySinkBench {
     private static final String PROJECT = "athena-local";
@@ -43,6 +45,7 @@ public final class BigQuerySinkBench {
                 Math.min(
                         BenchData.get().bars(),
                         args.length > 2 ? Integer.parseInt(args[2]) : 10_000);
+        int reps = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         long rows = (long) symbols * barsPerSymbol;
         Path ddl = ddlDir();
 
@@ -50,11 +53,23 @@ public final class BigQuerySinkBench {
         insertAll(1, Math.min(barsPerSymbol, 200));
         storageWrite(ddl, 1, Math.min(barsPerSymbol, 200));
 
-        Result legacy = insertAll(symbols, barsPerSymbol);
-        Result storage = storageWrite(ddl, symbols, barsPerSymbol);
+        // Alternating which path goes first, so that neither always runs on a warmer JVM.
+        Result[] legacy = new Result[reps];
+        Result[] storage = new Result[reps];
+        double[] ratios = new double[reps];
+        for (int r = 0; r < reps; r++) {
+            if (r % 2 == 0) {
+                legacy[r] = insertAll(symbols, barsPerSymbol);
+                storage[r] = storageWrite(ddl, symbols, barsPerSymbol);
+            } else {
+                storage[r] = storageWrite(ddl, symbols, barsPerSymbol);
+                legacy[r] = insertAll(symbols, barsPerSymbol);
+            }
+            ratios[r] = storage[r].rowsPerSecond() / legacy[r].rowsPerSecond();
+        }
 
         StringBuilder sb = new StringBuilder();
-        sb.append("## BigQuery sinks: insertAll vs the Storage Write API\n\n")
+        sb.append("## 8. BigQuery sinks: insertAll vs the Storage Write API\n\n")
                 .append(
                         String.format(
                                 Locale.ROOT,
@@ -62,10 +77,12 @@ public final class BigQuerySinkBench {
                                         + " job each, parallelism 1, checkpoint every 1 s, each"
                                         + " sink against its local endpoint in the same JVM (not"
                                         + " BigQuery: the numbers compare clients and wire"
-                                        + " formats).%n%n",
+                                        + " formats). %d repetitions, alternating which sink"
+                                        + " goes first; rows/s as median (min to max).%n%n",
                                 rows,
                                 symbols,
-                                barsPerSymbol))
+                                barsPerSymbol,
+                                reps))
                 .append(
                         "| sink | guarantee | rows/s | bytes/row on the wire | bytes/row uncompressed |")
                 .append(" requests | rows committed |\n")
@@ -78,22 +95,36 @@ public final class BigQuerySinkBench {
                 storage);
         sb.append('\n')
                 .append(
+                        String.format(
+                                Locale.ROOT,
+                                "Storage Write / insertAll rows/s, within each repetition: %s.%n%n",
+                                BenchSummary.stat(ratios, "%.2fx")))
+                .append(
                         "Bytes on the wire: insertAll's gzip'd request bodies; AppendRows requests"
                                 + " as protobuf (gRPC framing and HTTP/2 headers not counted)."
                                 + " Uncompressed: insertAll's JSON bodies; the serialized proto"
-                                + " rows.\n");
+                                + " rows. Bytes and counts are those of the last repetition.\n");
         Files.writeString(out, sb.toString());
+        BenchSummary.writePart(
+                out.toAbsolutePath().getParent(),
+                "bigquery",
+                Map.of("bigquery_storage_vs_insertall", BenchSummary.median(ratios)));
         System.out.print(sb);
     }
 
-    private static void row(StringBuilder sb, String name, String guarantee, Result r) {
+    private static void row(StringBuilder sb, String name, String guarantee, Result[] rs) {
+        double[] rates = new double[rs.length];
+        for (int i = 0; i < rs.length; i++) {
+            rates[i] = rs[i].rowsPerSecond();
+        }
+        Result r = rs[rs.length - 1];
         sb.append(
                 String.format(
                         Locale.ROOT,
-                        "| %s | %s | %,.0f | %.1f | %.1f | %,d | %,d |%n",
+                        "| %s | %s | %s | %.1f | %.1f | %,d | %,d |%n",
                         name,
                         guarantee,
-                        r.rows / (r.nanos / 1e9),
+                        BenchSummary.stat(rates, "%,.0f"),
                         (double) r.wireBytes / r.rows,
                         (double) r.rawBytes / r.rows,
                         r.requests,
@@ -195,6 +226,10 @@ public final class BigQuerySinkBench {
             this.rawBytes = rawBytes;
             this.requests = requests;
             this.committed = committed;
+        }
+
+        double rowsPerSecond() {
+            return rows / (nanos / 1e9);
         }
     }
 }

@@ -14,11 +14,14 @@ class BigQuerySinkBenchTest {
     @Test
     void bothSinksDeliverEveryRow(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("bigquery.md");
-        BigQuerySinkBench.main(new String[] {out.toString(), "1", "100"});
+        BigQuerySinkBench.main(new String[] {out.toString(), "1", "100", "2"});
         String report = Files.readString(out);
         assertThat(report).contains("`BigQuerySink`").contains("`StorageWriteSink`");
         // The last column, rows committed, is the full count on both lines.
         assertThat(report.lines().filter(l -> l.startsWith("| `") && l.endsWith("| 100 |")))
                 .hasSize(2);
+        assertThat(report).contains("Storage Write / insertAll rows/s, within each repetition: ");
+        assertThat(Files.readString(dir.resolve("summary-bigquery.json")))
+                .contains("\"bigquery_storage_vs_insertall\"");
     }
 }
