@@ -213,6 +213,11 @@ class BrokerStallITCase {
             duplicates += Math.max(0, got.size() - (want.size() - missing.size()));
         }
         int trades = count(sent);
+        long madeDuring =
+                sent.values().stream()
+                        .flatMap(ConcurrentLinkedQueue::stream)
+                        .filter(t -> t.ts >= stallStart && t.ts <= stallEnd)
+                        .count();
         long closeDelay = lastClosedAt - lastBarEnd;
         LOG.info(
                 "Broker stall: {} trades ({} before the stall), stall {} ms, {} rows, {} late"
@@ -232,8 +237,9 @@ class BrokerStallITCase {
                                 trades, SYMBOLS),
                         String.format(
                                 "Kafka broker stopped %d s mid-stream (bin/services down|up"
-                                        + " kafka); the producer held %,d trades meanwhile",
-                                (stallEnd - stallStart) / 1000, trades - sentBeforeStall),
+                                        + " kafka: %d s from down to up answering); the"
+                                        + " producer held the %,d trades made meanwhile",
+                                STALL.toSeconds(), (stallEnd - stallStart) / 1000, madeDuring),
                         0,
                         lost + letters.size(),
                         duplicates,
