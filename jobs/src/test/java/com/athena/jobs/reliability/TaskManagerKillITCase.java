@@ -479,7 +479,8 @@ class TaskManagerKillITCase {
                         String.format(
                                 "%,d trades (market, p=%d); %d agents: %d cost events"
                                         + " (Pub/Sub), %d balance events (Kafka) (treasury,"
-                                        + " p=%d)",
+                                        + " p=%d); 3 partitions per topic, RocksDB incremental"
+                                        + " checkpoints, shipped idleness",
                                 TRADES + 1,
                                 MARKET_PARALLELISM,
                                 feed.agents().size(),
