@@ -255,6 +255,15 @@ class BrokerStallITCase {
         assertThat(failed.get()).as("sends the producer gave up").isZero();
         assertThat(letters).as("late or bad trades").isEmpty();
         assertThat(actual).isEqualTo(expected);
+        // The documented close (out-of-orderness + quiet-advance-after + 2 s), with 15 s for a
+        // loaded machine: without the advance the last bar would not close at all.
+        assertThat(closeDelay)
+                .as("ms from the last bar's end to its row")
+                .isLessThanOrEqualTo(
+                        settings.outOfOrderness.toMillis()
+                                + settings.quietAdvance.toMillis()
+                                + 2_000
+                                + 15_000);
     }
 
     private static int count(Map<String, ConcurrentLinkedQueue<Trade>> sent) {
