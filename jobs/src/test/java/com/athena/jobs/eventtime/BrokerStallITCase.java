@@ -181,14 +181,20 @@ class BrokerStallITCase {
             expectedKeys.add(symbol);
         }
         long rowsExpected = expected.values().stream().mapToLong(List::size).sum();
-        Waits.until(
-                "every 1m bar, the last closed by the quiet advance",
-                Duration.ofMillis(
-                        Math.max(0, lastBarEnd - System.currentTimeMillis())
-                                + settings.outOfOrderness.toMillis()
-                                + settings.quietAdvance.toMillis()
-                                + 62_000),
-                () -> CollectSink.<MarketBar>results(rowsSink).size() >= rowsExpected);
+        // A bar that never closes fails the test, but only once the figures are recorded.
+        AssertionError notClosed = null;
+        try {
+            Waits.until(
+                    "every 1m bar, the last closed by the quiet advance",
+                    Duration.ofMillis(
+                            Math.max(0, lastBarEnd - System.currentTimeMillis())
+                                    + settings.outOfOrderness.toMillis()
+                                    + settings.quietAdvance.toMillis()
+                                    + 62_000),
+                    () -> CollectSink.<MarketBar>results(rowsSink).size() >= rowsExpected);
+        } catch (AssertionError e) {
+            notClosed = e;
+        }
         long lastClosedAt = System.currentTimeMillis();
         // A little longer: anything beyond the expected rows (duplicates) would show.
         TimeUnit.SECONDS.sleep(3);
@@ -219,6 +225,10 @@ class BrokerStallITCase {
                         .filter(t -> t.ts >= stallStart && t.ts <= stallEnd)
                         .count();
         long closeDelay = lastClosedAt - lastBarEnd;
+        String closed =
+                notClosed == null
+                        ? String.format("closed %.1f s after its end", closeDelay / 1000.0)
+                        : String.format("had not closed %.1f s after its end", closeDelay / 1000.0);
         LOG.info(
                 "Broker stall: {} trades ({} before the stall), stall {} ms, {} rows, {} late"
                         + " letters, last bar closed {} ms after its end",
@@ -247,11 +257,14 @@ class BrokerStallITCase {
                                 "Compared: every 1m bar of the %d symbols with the direct"
                                         + " computation of the trades the producer had"
                                         + " acknowledged (%d rows); late trades would be dead"
-                                        + " letters (%d). The quiet market's last bar closed"
-                                        + " %.1f s after its end (documented: out-of-orderness"
-                                        + " 5 s + quiet-advance-after 10 s + up to 2 s).",
-                                SYMBOLS, rowsExpected, letters.size(), closeDelay / 1000.0)));
+                                        + " letters (%d). The quiet market's last bar %s"
+                                        + " (documented: out-of-orderness 5 s +"
+                                        + " quiet-advance-after 10 s + up to 2 s).",
+                                SYMBOLS, rowsExpected, letters.size(), closed)));
 
+        if (notClosed != null) {
+            throw notClosed;
+        }
         assertThat(failed.get()).as("sends the producer gave up").isZero();
         assertThat(letters).as("late or bad trades").isEmpty();
         assertThat(actual).isEqualTo(expected);
