@@ -24,8 +24,15 @@ public final class Commands {
     /** Runs the command in the repository root with extra environment variables. */
     public static Result run(Duration timeout, Map<String, String> env, String... cmd)
             throws IOException, InterruptedException {
+        return runIn(ROOT, timeout, env, cmd);
+    }
+
+    /** Runs the command in {@code directory} with extra environment variables. */
+    public static Result runIn(
+            Path directory, Duration timeout, Map<String, String> env, String... cmd)
+            throws IOException, InterruptedException {
         ProcessBuilder pb =
-                new ProcessBuilder(cmd).directory(ROOT.toFile()).redirectErrorStream(true);
+                new ProcessBuilder(cmd).directory(directory.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
         Path out = Files.createTempFile("athena-cmd", ".log");
         try {

@@ -12,9 +12,10 @@ public final class KafkaSources {
 
     /**
      * A source that starts from the group's committed offsets (or the earliest), and either runs
-     * forever or stops at the offsets it finds at start.
+     * forever or stops at the offsets it finds at start. Its partitions report whether they are
+     * caught up, for the quiet-market watermark advance ({@link CatchUpKafkaSource}).
      */
-    public static KafkaSource<RawRecord> raw(
+    public static CatchUpKafkaSource<RawRecord> raw(
             KafkaEndpoint endpoint, String topic, String groupId, boolean bounded) {
         KafkaSourceBuilder<RawRecord> builder =
                 KafkaSource.<RawRecord>builder()
@@ -23,11 +24,11 @@ public final class KafkaSources {
                         .setTopics(topic)
                         .setGroupId(groupId)
                         .setStartingOffsets(
-                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                        .setDeserializer(new RawRecordDeserializer());
+                                OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
         if (bounded) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        return builder.build();
+        return CatchUpKafkaSource.of(
+                builder, new RawRecordDeserializer(), endpoint.clientProperties());
     }
 }

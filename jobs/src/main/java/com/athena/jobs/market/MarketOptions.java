@@ -39,19 +39,30 @@ public final class MarketOptions {
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "A source split (Kafka partition) without trades for this long stops"
-                                    + " holding back the watermark, so a quiet partition does not"
-                                    + " keep the others' bars open. 0 disables.");
+                            "A source split without trades for this long stops holding back the"
+                                    + " watermark, so a quiet input does not keep the others' bars"
+                                    + " open. With the quiet advance on, a Kafka partition never"
+                                    + " goes idle: caught up it advances, behind it holds the"
+                                    + " watermark for its backlog; idleness then applies to"
+                                    + " partitions whose records carried no event time and to"
+                                    + " the Pub/Sub input. 0 disables.");
 
     public static final ConfigOption<Duration> QUIET_ADVANCE =
             ConfigOptions.key("market.watermark.quiet-advance-after")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(10))
                     .withDescription(
-                            "After this long (wall clock) without any trade the watermark follows"
-                                    + " the wall clock, so the bars of a quiet market still close."
-                                    + " 0 disables it: use 0 for replays of history, whose event"
-                                    + " times are far behind the wall clock.");
+                            "After this long without any trade on a Kafka partition that the"
+                                    + " broker confirms is caught up (everything it holds has"
+                                    + " been read), the partition's watermark follows the clock,"
+                                    + " so the bars of a quiet market still close, about"
+                                    + " out-of-orderness + this + 2 s after their end. The time"
+                                    + " counts only since the broker last began confirming and"
+                                    + " stands still under backpressure, so a broker outage, a"
+                                    + " restart's backlog or a slow sink turns no trade late."
+                                    + " Pub/Sub inputs never advance. 0 disables it: use 0 for"
+                                    + " replays of history, whose event times are far behind the"
+                                    + " wall clock.");
 
     public static final ConfigOption<Duration> DEDUP_HORIZON =
             ConfigOptions.key("market.dedup.horizon")

@@ -44,16 +44,24 @@ public final class TreasuryOptions {
                     .defaultValue(Duration.ofMinutes(1))
                     .withDescription(
                             "An input split without events for this long stops holding back the"
-                                    + " watermark. 0 disables.");
+                                    + " watermark: the Pub/Sub inputs, and the Kafka partitions"
+                                    + " when the quiet advance is off (with it on, a caught-up"
+                                    + " partition advances and one behind holds). 0 disables.");
 
     public static final ConfigOption<Duration> QUIET_ADVANCE =
             ConfigOptions.key("treasury.watermark.quiet-advance-after")
                     .durationType()
                     .defaultValue(Duration.ofSeconds(30))
                     .withDescription(
-                            "After this long (wall clock) without events the watermark follows the"
-                                    + " wall clock, so days close at midnight even without new"
-                                    + " events. 0 disables it: use 0 for replays of history.");
+                            "After this long without events on a Kafka partition that the broker"
+                                    + " confirms is caught up, the partition's watermark follows"
+                                    + " the clock, so days close at midnight even without new"
+                                    + " events. Counted only since the broker last began"
+                                    + " confirming and not under backpressure, so an outage or a"
+                                    + " backlog makes no event late. The Pub/Sub inputs never"
+                                    + " advance (a pull cannot tell a drained subscription from a"
+                                    + " stalled one); they go idle instead. 0 disables it: use 0"
+                                    + " for replays of history.");
 
     public static final ConfigOption<Integer> BURN_WINDOW_DAYS =
             ConfigOptions.key("treasury.burn.window-days")

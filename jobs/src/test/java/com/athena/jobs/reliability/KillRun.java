@@ -78,12 +78,10 @@ record KillRun(String id) {
                 marketDlqTopic(),
                 "--market.timeframes",
                 "1m,5m,1h",
-                // Replayed history: no wall-clock watermark advance; the two readers
-                // without a partition must not hold the watermark back.
+                // Trades of 2013, sent with pauses: wall time says nothing about their event time
+                // (BrokerStallITCase runs the default).
                 "--market.watermark.quiet-advance-after",
                 "0",
-                "--market.watermark.idleness",
-                "1s",
                 // A subscription of its own, empty: no other run's snapshots.
                 "--market.pubsub.snapshots-subscription",
                 marketSnapshotsSubscription(),
@@ -110,14 +108,13 @@ record KillRun(String id) {
                 treasurySnapshotsSubscription(),
                 "--kafka.group-id",
                 "it-kill-treasury-" + id,
-                // Event time from 2024: the watermark must not follow the wall clock.
+                // Events of 2024: wall time says nothing about their event time.
                 "--treasury.watermark.quiet-advance-after",
                 "0",
+                // Days pass in seconds here, so the costs Pub/Sub redelivers after the kill come
+                // hours of event time late (InjectionITCase runs the default 1 min).
                 "--treasury.watermark.out-of-orderness",
                 "24h",
-                // The snapshot input stays empty; it must not hold the watermark back.
-                "--treasury.watermark.idleness",
-                "2s",
                 "--pubsub.pull-timeout",
                 "5s",
                 // BigQuery on: the Storage Write sinks write to KillBigQuery's local server.

@@ -221,8 +221,10 @@ class TaskManagerKillITCase {
                 new KillOutputs(
                         timescale, firestore, run.symbol(), trades, TIMEFRAMES, feed, reference);
 
-        // One partition each: one feed in order, as one exchange or one ledger is.
-        Feeds.createTopics(kafka, 1, run.kafkaTopics());
+        // Three partitions each, as setup creates them. Keyed as in production: the symbol's
+        // trades share one partition (the two others stay empty, which must hold nothing
+        // back), the agents' balance events spread over them.
+        Feeds.createTopics(kafka, 3, run.kafkaTopics());
         jar = Files.createTempDirectory("athena-kill").resolve("athena-jobs.jar");
         Commands.copyJobJar(jar);
         // The jobs write their tables to TimescaleDB, as target/services.env names it, and
@@ -251,6 +253,7 @@ class TaskManagerKillITCase {
         jobs.add(market);
         jobs.add(treasury);
         Waits.until("both jobs running", Duration.ofMinutes(2), () -> REST.allRunning(jobs));
+        assertShippedStateBackend();
 
         // The TaskManager to kill: one that runs tasks of both jobs.
         Set<String> shared = new TreeSet<>(REST.taskManagersOf(market));
@@ -261,6 +264,29 @@ class TaskManagerKillITCase {
                         REST.taskManagersOf(market), REST.taskManagersOf(treasury))
                 .isNotEmpty();
         return shared.iterator().next();
+    }
+
+    /**
+     * The cluster runs the shipped flink-conf/config.yaml: RocksDB with incremental checkpoints,
+     * and both jobs checkpoint into it.
+     */
+    private void assertShippedStateBackend() throws Exception {
+        Map<String, String> cluster = new LinkedHashMap<>();
+        for (JsonNode entry : REST.get("/jobmanager/config")) {
+            cluster.put(entry.path("key").asText(), entry.path("value").asText());
+        }
+        assertThat(cluster)
+                .as("the cluster's configuration")
+                .containsEntry("state.backend.type", "rocksdb")
+                .containsEntry("state.backend.incremental", "true");
+        for (String job : jobs) {
+            assertThat(
+                            REST.get("/jobs/" + job + "/checkpoints/config")
+                                    .path("state_backend")
+                                    .asText())
+                    .as("state backend of job %s", job)
+                    .isEqualTo("EmbeddedRocksDBStateBackend");
+        }
     }
 
     private Future<String> submit(String job, int parallelism, List<String> args) {
@@ -453,7 +479,8 @@ class TaskManagerKillITCase {
                         String.format(
                                 "%,d trades (market, p=%d); %d agents: %d cost events"
                                         + " (Pub/Sub), %d balance events (Kafka) (treasury,"
-                                        + " p=%d)",
+                                        + " p=%d); 3 partitions per topic, RocksDB incremental"
+                                        + " checkpoints, shipped idleness",
                                 TRADES + 1,
                                 MARKET_PARALLELISM,
                                 feed.agents().size(),
