@@ -36,7 +36,8 @@ class ConditionsFunctionHarnessTest {
                                 new MarketSettings(
                                                 new org.apache.flink.configuration.Configuration())
                                         .conditionsRules(),
-                                Timeframe.H1),
+                                Timeframe.H1,
+                                java.time.Duration.ofDays(7)),
                         List.of(MarketState.SNAPSHOTS)),
                 (MarketBar m) -> m.bar.symbol,
                 (MarketSnapshot s) -> "",
@@ -108,7 +109,8 @@ class ConditionsFunctionHarnessTest {
             assertThat(eth.fearGreedIndex).isEqualTo(25);
             assertThat(eth.trendDirection).isEqualTo("upward");
             assertThat(eth.trendDurationHours).isEqualTo(1.0);
-            assertThat(h.numEventTimeTimers()).isZero();
+            // One idle clean-up per symbol.
+            assertThat(h.numEventTimeTimers()).isEqualTo(2);
         }
     }
 }

@@ -15,6 +15,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,11 +26,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a stale bar is refused, and a snapshot/restore continues with identical values.
  */
 class IndicatorFunctionHarnessTest {
+    private static final Duration RETENTION = Duration.ofDays(7);
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Bar, MarketBar> harness()
             throws Exception {
         return new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new IndicatorFunction(RegimeThresholds.DEFAULT)),
+                new KeyedProcessOperator<>(
+                        new IndicatorFunction(RegimeThresholds.DEFAULT, RETENTION)),
                 IndicatorFunction::key,
                 Types.STRING);
     }
@@ -90,9 +93,9 @@ class IndicatorFunctionHarnessTest {
             assertThat(btc5m).isEqualTo(expected("BTC", Timeframe.M5, 60));
             assertThat(btc1m.get(59).ema50).isNotNaN();
             assertThat(btc1m.get(59).trendDirection).isNotNull();
-            // Three keys of state, and no timers: indicator state lives as long as its symbol.
-            assertThat(h.numKeyedStateEntries()).isEqualTo(3);
-            assertThat(h.numEventTimeTimers()).isZero();
+            // Three series: indicators and activity each, one idle clean-up timer per series.
+            assertThat(h.numKeyedStateEntries()).isEqualTo(6);
+            assertThat(h.numEventTimeTimers()).isEqualTo(3);
             assertThat(h.numProcessingTimeTimers()).isZero();
         }
     }

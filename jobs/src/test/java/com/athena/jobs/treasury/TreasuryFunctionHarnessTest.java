@@ -166,7 +166,8 @@ class TreasuryFunctionHarnessTest {
         send(balance("a", D0 + 2 * HOUR, 100, 10));
         send(cost("a", D0 + HOUR, 5.0));
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.numEventTimeTimers()).isEqualTo(3);
+        // One per buffered time, and the agent's idle clean-up.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(4);
         assertThat(treasury("a").bufferedEvents).isEqualTo(3);
 
         harness.watermark(D0 + 3 * HOUR);
@@ -179,8 +180,8 @@ class TreasuryFunctionHarnessTest {
         assertThat(out.get(2).dailyCostUsd).isEqualTo(6.0);
         assertThat(bufferedTimes("a")).isZero();
         assertThat(treasury("a").bufferedEvents).isZero();
-        // Only the day's close is still to come.
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        // Only the day's close and the idle clean-up are still to come.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
     }
 
     @Test
@@ -299,13 +300,13 @@ class TreasuryFunctionHarnessTest {
                 .extracting(DailyCost::documentId)
                 .containsExactly("a_2024-01-15", "a_2024-01-18");
 
-        // Nothing pending: no timer, no buffered event; the agent's state and ids remain.
-        assertThat(harness.numEventTimeTimers()).isZero();
+        // Nothing pending but the idle clean-up; the agent's state and ids remain.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
         assertThat(bufferedTimes("a")).isZero();
         assertThat(treasury("a").openDay).isEqualTo(TreasuryState.NONE);
         assertThat(treasury("a").bufferedEvents).isZero();
-        // On the heap a map state is one entry: the treasury and the seen ids, no buffer.
-        assertThat(stateEntries()).isEqualTo(2);
+        // On the heap a map state is one entry: the treasury, the seen ids and the activity.
+        assertThat(stateEntries()).isEqualTo(3);
         MapState<String, Long> seen = state("a", TreasuryJobState.seenEvents(TTL));
         assertThat(seen.keys()).hasSize(3);
     }
