@@ -321,10 +321,15 @@ public class TreasuryFunction
                 due.put(entry.getKey(), entry.getValue());
             }
         }
+        KeyActivity a = activity.value();
+        long cleanup = a == null ? Long.MIN_VALUE : a.timer;
         for (Long time : due.keySet()) {
             buffer.remove(time);
-            // Already due in this watermark's firing; removing it saves an empty call.
-            timers.deleteEventTimeTimer(time);
+            // Already due in this watermark's firing; removing it saves an empty call. Not the
+            // idle clean-up's, which is the same timer when it falls on a buffered event's time.
+            if (time != cleanup) {
+                timers.deleteEventTimeTimer(time);
+            }
         }
         return TreasuryStepper.inOrder(due.values());
     }

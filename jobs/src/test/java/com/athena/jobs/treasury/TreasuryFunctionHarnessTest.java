@@ -468,4 +468,51 @@ class TreasuryFunctionHarnessTest {
         assertThat(costs).extracting(c -> c.dailyTotal).containsExactly(0.25, 0.75);
         assertThat(treasury("a").balance).isEqualTo(14.25);
     }
+
+    @Test
+    void anAgentWithoutEventsForTheRetentionIsClearedAndComesBackAsNew() throws Exception {
+        TreasuryFunction function =
+                (TreasuryFunction)
+                        ((org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator<?, ?>)
+                                        harness.getOperator())
+                                .getUserFunction();
+        long retention = TreasuryOptions.STATE_IDLE_RETENTION.defaultValue().toMillis();
+        send(balance("a", D0, 100, 10));
+        send(balance("junk", D0 + HOUR, 1, 1));
+        harness.watermark(D0 + 2 * HOUR);
+        // "a" keeps reporting every 10 days; "junk" never again. Day 30's event waits in the
+        // buffer under the same timer as the first idle clean-up, and the day close before it
+        // drains it: the clean-up timer must survive that.
+        for (int d = 10; d <= 40; d += 10) {
+            send(balance("a", D0 + d * DAY, 100 - d, 10));
+            harness.watermark(D0 + d * DAY + HOUR);
+        }
+        assertThat(function.liveKeys().live()).isEqualTo(1);
+        assertThat(function.liveKeys().idleClearedCount()).isEqualTo(1);
+        assertThat(treasury("junk")).isNull();
+        assertThat(state("junk", TreasuryJobState.seenEvents(TTL)).keys()).isEmpty();
+        // "a": the close of its day and its one idle timer.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+        assertThat(treasury("a").balance).isEqualTo(60.0);
+
+        // 30 days after its last event "a" goes too: no state, no timer.
+        harness.watermark(D0 + 40 * DAY + retention - 1);
+        assertThat(treasury("a")).isNotNull();
+        harness.watermark(D0 + 40 * DAY + retention);
+        assertThat(treasury("a")).isNull();
+        assertThat(stateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(function.liveKeys().live()).isZero();
+        assertThat(function.liveKeys().idleClearedCount()).isEqualTo(2);
+
+        // An event of a cleared agent, even one older than its retention, starts a new agent.
+        send(cost("a", D0 + 39 * DAY, 2.0));
+        assertThat(treasury("a").hasBalance()).isFalse();
+        assertThat(function.liveKeys().live()).isEqualTo(1);
+        // Already idle for longer than the retention: cleared at the next watermark.
+        harness.watermark(D0 + 40 * DAY + retention + 1);
+        assertThat(treasury("a")).isNull();
+        assertThat(stateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
 }
