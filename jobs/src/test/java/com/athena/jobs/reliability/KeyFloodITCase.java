@@ -39,6 +39,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Gauge;
@@ -53,10 +54,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,11 +86,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>Asserted, from the operators' own gauges: the live keys first hold every flooded key (the
  * state a flood costs), then fall back to exactly the good keys once the idle retention has passed
- * in event time, with every flooded key counted in {@code idleKeysCleared}. The good keys' outputs
- * are exact against the reference computations of the other tests ({@link ExpectedBars} for the
- * bars and indicators, {@link TreasuryReference} for the treasury). The retentions are short here
- * (event time, so the test does not wait for them) and obey the same start-up checks as the
- * defaults. The figures go to the {@link ReliabilityReport} row {@code key-flood}.
+ * in event time, with every flooded key counted in {@code idleKeysCleared}; the whole keyed state
+ * (the size of a full checkpoint) shrinks to less than a twentieth. The good keys' outputs are
+ * exact against the reference computations of the other tests ({@link ExpectedBars} for the bars
+ * and indicators, {@link TreasuryReference} for the treasury). The retentions are short here (event
+ * time, so the test does not wait for them) and obey the same start-up checks as the defaults. The
+ * figures go to the {@link ReliabilityReport} row {@code key-flood}.
  */
 @RequiresServices(RealService.KAFKA)
 class KeyFloodITCase {
@@ -103,6 +107,8 @@ class KeyFloodITCase {
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = MiniClusters.extension(REPORTER);
+
+    @TempDir Path checkpoints;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final Random random = new Random(16);
@@ -182,6 +188,7 @@ class KeyFloodITCase {
         config.set(MarketOptions.TIMEFRAMES, "1m,5m");
         config.set(MarketOptions.CONDITIONS_TIMEFRAME, "5m");
         config.set(MarketOptions.STATE_IDLE_RETENTION, Duration.ofMinutes(15));
+        checkpointToFiles(config, "market");
         MarketSettings settings = new MarketSettings(config);
         Set<String> good = Set.of(goodA, goodB);
         String rowsName = run + "-bars";
@@ -224,6 +231,8 @@ class KeyFloodITCase {
         long peakSeries;
         long peakViews;
         long peakSymbols;
+        long peakBytes;
+        long finalBytes;
         try {
             // Every flooded symbol's bars closed: its series and market view are live, idle.
             Waits.until(
@@ -238,6 +247,7 @@ class KeyFloodITCase {
                                                     ConditionsFunction.METRIC_LIVE_VIEWS)
                                             == FLOOD + 2);
             LOG.info("Key flood: the market's flood is live");
+            peakBytes = checkpointedBytes(id);
             peakSeries = gauge(id, MarketNames.INDICATORS, IndicatorFunction.METRIC_LIVE_SERIES);
             peakViews =
                     gauge(id, MarketNames.MARKET_CONDITIONS, ConditionsFunction.METRIC_LIVE_VIEWS);
@@ -280,6 +290,7 @@ class KeyFloodITCase {
                     "the good symbols' bars up to the final watermark",
                     WAIT,
                     () -> GoodKeys.results(rowsName).size() >= expectedRows);
+            finalBytes = checkpointedBytes(id);
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
@@ -311,14 +322,26 @@ class KeyFloodITCase {
                 compared += expected.size();
             }
         }
+        // Memory: the whole keyed state (heap backend, full checkpoints) shrinks with the keys.
+        assertThat(finalBytes).isLessThan(peakBytes / 20);
         assertThat(GoodKeys.results(viewsName)).isNotEmpty();
         assertThat(GoodKeys.results(lettersName)).as("no dead letter").isEmpty();
         String details =
                 String.format(
                         "- market: indicator series %,d -> %d, market views %,d -> %d, trade step"
                                 + " symbols %d -> %d (it keeps a symbol only while a bar is"
-                                + " open); idleKeysCleared %,d series and %,d views\n",
-                        peakSeries, 4, peakViews, 2, peakSymbols, 2, 2L * FLOOD, FLOOD);
+                                + " open); idleKeysCleared %,d series and %,d views;"
+                                + " checkpointed state %,d -> %,d bytes\n",
+                        peakSeries,
+                        4,
+                        peakViews,
+                        2,
+                        peakSymbols,
+                        2,
+                        2L * FLOOD,
+                        FLOOD,
+                        peakBytes,
+                        finalBytes);
         return new Figures(details, compared, lost, duplicates);
     }
 
@@ -391,6 +414,7 @@ class KeyFloodITCase {
                         "--" + TreasuryOptions.DEDUP_TTL.key(), "1 h",
                         "--" + TreasuryOptions.STATE_IDLE_RETENTION.key(), "3 d");
         Configuration config = CommonOptions.fromArgs(args.toArray(new String[0]));
+        checkpointToFiles(config, "treasury");
         TreasurySettings settings = new TreasurySettings(config);
         Set<String> good = Set.copyOf(goodAgents);
         String historyName = run + "-history";
@@ -440,6 +464,8 @@ class KeyFloodITCase {
         JobClient job = env.executeAsync("key-flood-treasury-it");
         JobID id = job.getJobID();
         long peak;
+        long peakBytes;
+        long finalBytes;
         try {
             Waits.until(
                     "every flooded agent live",
@@ -449,6 +475,7 @@ class KeyFloodITCase {
                                     == FLOOD + 2);
             peak = gauge(id, TreasuryNames.TREASURY, TreasuryFunction.METRIC_LIVE_AGENTS);
             LOG.info("Key flood: the treasury's flood is live");
+            peakBytes = checkpointedBytes(id);
             produce(kafka, topic, phaseTwo);
             Waits.until(
                     "the live agents back to the good ones",
@@ -467,6 +494,7 @@ class KeyFloodITCase {
                     "the good agents' snapshots up to the watermark",
                     WAIT,
                     () -> GoodKeys.results(historyName).size() >= expected.size());
+            finalBytes = checkpointedBytes(id);
         } finally {
             job.cancel().get(60, TimeUnit.SECONDS);
         }
@@ -486,9 +514,12 @@ class KeyFloodITCase {
             compared += mine.size();
         }
         assertThat(GoodKeys.results(lettersName)).as("no dead letter").isEmpty();
+        assertThat(finalBytes).isLessThan(peakBytes / 20);
         String details =
                 String.format(
-                        "- treasury: agents %,d -> %d; idleKeysCleared %,d\n", peak, 2, FLOOD);
+                        "- treasury: agents %,d -> %d; idleKeysCleared %,d; checkpointed state %,d"
+                                + " -> %,d bytes\n",
+                        peak, 2, FLOOD, peakBytes, finalBytes);
         return new Figures(details, compared, lost, duplicates);
     }
 
@@ -523,6 +554,42 @@ class KeyFloodITCase {
             }
             producer.flush();
         }
+    }
+
+    /** Full checkpoints to files, so that their size measures the whole state. */
+    private void checkpointToFiles(Configuration config, String job) {
+        config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        config.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                checkpoints.resolve(job).toUri().toString());
+    }
+
+    /**
+     * The size of a checkpoint started after now: the second one to complete from now (the first
+     * may have started before).
+     */
+    private static long checkpointedBytes(JobID job) throws Exception {
+        long before = jobGauge(job, "numberOfCompletedCheckpoints");
+        Waits.until(
+                "two more checkpoints",
+                WAIT,
+                () -> jobGauge(job, "numberOfCompletedCheckpoints") >= before + 2);
+        return jobGauge(job, "lastCheckpointFullSize");
+    }
+
+    /** A job-level gauge of the JobManager (-1 while not yet registered). */
+    private static long jobGauge(JobID job, String metric) {
+        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
+                REPORTER.getMetricsByGroup().entrySet()) {
+            Map<String, String> vars = group.getKey().getAllVariables();
+            if (job.toString().equals(vars.get("<job_id>"))
+                    && !vars.containsKey("<operator_name>")
+                    && group.getValue().get(metric) instanceof Gauge<?> g
+                    && g.getValue() instanceof Number n) {
+                return n.longValue();
+            }
+        }
+        return -1;
     }
 
     /** A gauge of a job's operator summed over its subtasks (0 while not yet registered). */
