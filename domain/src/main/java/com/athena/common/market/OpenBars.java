@@ -31,6 +31,13 @@ public class OpenBars {
      */
     public boolean legacyIds;
 
+    /**
+     * Which running instance of the trade step counts this symbol in its live-symbol gauge (a
+     * random mark of that instance, maintained by the Flink function); 0 when none does yet, as in
+     * state restored from a savepoint.
+     */
+    public long countedBy;
+
     public OpenBars() {}
 
     /** Whether nothing is open: no bar and no id to clean up. */

@@ -171,7 +171,7 @@ public final class MarketJob {
 
     private DataStream<MarketBar> indicators(DataStream<Bar> bars) {
         return bars.keyBy(IndicatorFunction::key)
-                .process(new IndicatorFunction(settings.thresholds))
+                .process(new IndicatorFunction(settings.thresholds, settings.idleRetention))
                 .uid(MarketNames.INDICATORS)
                 .name(MarketNames.INDICATORS);
     }
@@ -198,7 +198,9 @@ public final class MarketJob {
                 .connect(broadcast)
                 .process(
                         new ConditionsFunction(
-                                settings.conditionsRules(), settings.conditionsTimeframe))
+                                settings.conditionsRules(),
+                                settings.conditionsTimeframe,
+                                settings.idleRetention))
                 .uid(MarketNames.MARKET_CONDITIONS)
                 .name(MarketNames.MARKET_CONDITIONS);
     }

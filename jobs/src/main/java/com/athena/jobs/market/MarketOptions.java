@@ -172,5 +172,23 @@ public final class MarketOptions {
                                     + " (treasury.pubsub.snapshots-subscription), or each job"
                                     + " would take messages from the other.");
 
+    public static final ConfigOption<Duration> STATE_IDLE_RETENTION =
+            ConfigOptions.key("market.state.idle-retention")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(7))
+                    .withDescription(
+                            "The indicator state of a (symbol, timeframe) and the market view of"
+                                    + " a symbol are cleared once the series has had no closed bar"
+                                    + " for this long (event time), so symbols that stop trading,"
+                                    + " or never were real, do not keep state for ever. An"
+                                    + " indicator only needs its state to span the gap between two"
+                                    + " bars: a 1d EMA200 survives any gap shorter than this, and"
+                                    + " restarts its warm-up after a longer one. The default, a"
+                                    + " week, outlasts weekends, exchange holidays and outages of"
+                                    + " several days. Must be at least twice the longest timeframe,"
+                                    + " so that one interval without trades never resets a series."
+                                    + " The trade step needs no such option: it keeps a symbol"
+                                    + " only while one of its bars is open.");
+
     private MarketOptions() {}
 }

@@ -27,6 +27,7 @@ public final class MarketSettings implements Serializable {
     public final Duration quietAdvance;
     public final Duration dedupHorizon;
     public final Duration maxFuture;
+    public final Duration idleRetention;
     public final Timeframe conditionsTimeframe;
     public final RegimeThresholds thresholds;
     public final TradeParser tradeParser;
@@ -46,6 +47,22 @@ public final class MarketSettings implements Serializable {
         if (maxFuture.isNegative()) {
             throw new IllegalArgumentException(
                     MarketOptions.MAX_FUTURE.key() + " must not be negative");
+        }
+        this.idleRetention = config.get(MarketOptions.STATE_IDLE_RETENTION);
+        Timeframe longest = timeframes.get(0);
+        for (Timeframe tf : timeframes) {
+            if (tf.millis() > longest.millis()) {
+                longest = tf;
+            }
+        }
+        if (idleRetention.toMillis() < 2 * longest.millis()) {
+            // Shorter would reset a series between two bars after a single empty interval.
+            throw new IllegalArgumentException(
+                    MarketOptions.STATE_IDLE_RETENTION.key()
+                            + " must be at least twice the longest timeframe ("
+                            + longest.label()
+                            + "), got "
+                            + idleRetention);
         }
         this.conditionsTimeframe = Timeframe.parse(config.get(MarketOptions.CONDITIONS_TIMEFRAME));
         this.thresholds =

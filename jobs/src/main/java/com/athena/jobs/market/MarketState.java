@@ -1,5 +1,7 @@
 package com.athena.jobs.market;
 
+import com.athena.common.flink.IdleKeys;
+import com.athena.common.flink.KeyActivity;
 import com.athena.common.indicators.IndicatorState;
 import com.athena.common.market.MarketConditions;
 import com.athena.common.market.MarketSnapshot;
@@ -29,6 +31,18 @@ public final class MarketState {
                     "latest-snapshot", Types.STRING, TypeInformation.of(MarketSnapshot.class));
 
     public static final String LATEST = "latest";
+
+    /**
+     * Per (symbol, timeframe), next to {@link #INDICATORS}: the series' last bar and its pending
+     * idle clean-up ({@link IdleKeys}).
+     */
+    public static final ValueStateDescriptor<KeyActivity> INDICATORS_ACTIVITY =
+            new ValueStateDescriptor<>("indicator-activity", TypeInformation.of(KeyActivity.class));
+
+    /** Per symbol, next to {@link #CONDITIONS}: its last bar and pending idle clean-up. */
+    public static final ValueStateDescriptor<KeyActivity> CONDITIONS_ACTIVITY =
+            new ValueStateDescriptor<>(
+                    "market-conditions-activity", TypeInformation.of(KeyActivity.class));
 
     /**
      * Per symbol, in the trade step ({@link MarketNames#TRADE_BARS}): the open bars of every

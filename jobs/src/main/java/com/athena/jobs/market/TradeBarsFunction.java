@@ -1,6 +1,7 @@
 package com.athena.jobs.market;
 
 import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.LiveKeys;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.market.Bar;
 import com.athena.common.market.OpenBars;
@@ -37,12 +38,19 @@ import java.util.Map;
  * DeduplicateTrades#METRIC_DUPLICATES}) and late trades, one per timeframe the trade is late for
  * ({@value #METRIC_LATE_TRADES}, one counter per timeframe in the metric group {@code
  * timeframe=<label>}).
+ *
+ * <p>State is bounded without an idle retention: a symbol is cleared once its last bar closed and
+ * its ids expired, at most the longest timeframe after its last trade. {@value
+ * #METRIC_LIVE_SYMBOLS} counts the symbols with state on the subtask.
  */
 public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> {
     private static final long serialVersionUID = 1L;
 
     /** Metric name; one counter per timeframe. */
     public static final String METRIC_LATE_TRADES = "lateTrades";
+
+    /** Gauge: the symbols with open bars or ids on the subtask. */
+    public static final String METRIC_LIVE_SYMBOLS = "liveSymbols";
 
     private final List<Timeframe> timeframes;
     private final long horizonMillis;
@@ -52,6 +60,7 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
     private transient StateIds ids;
     private transient Counter duplicates;
     private transient Map<Timeframe, Counter> late;
+    private transient LiveKeys live;
 
     public TradeBarsFunction(List<Timeframe> timeframes, Duration dedupHorizon) {
         this.timeframes = List.copyOf(timeframes);
@@ -65,6 +74,7 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
         ids = new StateIds(getRuntimeContext().getMapState(MarketState.TRADE_IDS));
         duplicates =
                 getRuntimeContext().getMetricGroup().counter(DeduplicateTrades.METRIC_DUPLICATES);
+        live = new LiveKeys(getRuntimeContext().getMetricGroup(), METRIC_LIVE_SYMBOLS);
         late = new EnumMap<>(Timeframe.class);
         for (Timeframe tf : timeframes) {
             late.put(
@@ -96,6 +106,9 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
             }
             timers.registerEventTimeTimer(timer);
         }
+        if (live.touch(bars.countedBy)) {
+            bars.countedBy = live.run();
+        }
         state.update(bars);
     }
 
@@ -114,12 +127,21 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
                 ids,
                 new Emit(null, out));
         if (bars.isEmpty()) {
+            live.removed(bars.countedBy);
             state.clear();
             return;
         }
         // At or before the watermark, it fires while this watermark is still being processed.
         timers.registerEventTimeTimer(bars.nextTimer());
+        if (live.touch(bars.countedBy)) {
+            bars.countedBy = live.run();
+        }
         state.update(bars);
+    }
+
+    /** The live-symbol count of this instance (tests). */
+    LiveKeys liveKeys() {
+        return live;
     }
 
     /** Dead letters to the side output, bars to the collector. */

@@ -1,5 +1,8 @@
 package com.athena.jobs.treasury;
 
+import com.athena.common.flink.IdleKeys;
+import com.athena.common.flink.KeyActivity;
+import com.athena.common.flink.LiveKeys;
 import com.athena.common.market.MarketSnapshot;
 import com.athena.common.treasury.CrashRules;
 import com.athena.common.treasury.CrashTimeline;
@@ -47,6 +50,10 @@ import java.util.TreeMap;
  *       market-crash override, whichever comes first.
  *   <li>Market snapshots (broadcast) add crash signals; an agent with nothing pending before the
  *       change is moved to it at once, the others when their timers fire.
+ *   <li>An agent without an event for the idle retention (event time, {@link IdleKeys}: one
+ *       clean-up timer per agent) is cleared: treasury, buffer, remembered ids. A later event of it
+ *       starts a new agent, as its first event did. {@value #METRIC_LIVE_AGENTS} counts the agents
+ *       with state on the subtask.
  * </ul>
  *
  * <p>Gauges per agent (at most {@code maxAgentGauges} per subtask) and per operator follow the
@@ -68,16 +75,22 @@ public class TreasuryFunction
 
     public static final String METRIC_TRANSITIONS = "transitions";
 
+    /** Gauge: the agents with state on the subtask. */
+    public static final String METRIC_LIVE_AGENTS = "liveAgents";
+
     private final TreasuryStepper stepper;
     private final CrashRules crash;
     private final Duration dedupTtl;
     private final long signalRetentionMillis;
     private final double maxDailyCostUsd;
     private final int maxAgentGauges;
+    private final IdleKeys idle;
 
     private transient ValueState<TreasuryState> treasury;
     private transient MapState<String, Long> seen;
     private transient MapState<Long, List<TreasuryEvent>> buffer;
+    private transient ValueState<KeyActivity> activity;
+    private transient LiveKeys live;
     private transient CrashTimeline timeline;
     private transient Counter events;
     private transient Counter duplicates;
@@ -88,17 +101,27 @@ public class TreasuryFunction
     private transient TreasuryGauges gauges;
 
     public TreasuryFunction(TreasuryRules rules, Duration dedupTtl, Duration signalRetention) {
-        this(rules, dedupTtl, signalRetention, TreasuryOptions.MAX_AGENT_GAUGES.defaultValue());
+        this(
+                rules,
+                dedupTtl,
+                signalRetention,
+                TreasuryOptions.MAX_AGENT_GAUGES.defaultValue(),
+                TreasuryOptions.STATE_IDLE_RETENTION.defaultValue());
     }
 
     public TreasuryFunction(
-            TreasuryRules rules, Duration dedupTtl, Duration signalRetention, int maxAgentGauges) {
+            TreasuryRules rules,
+            Duration dedupTtl,
+            Duration signalRetention,
+            int maxAgentGauges,
+            Duration idleRetention) {
         this.stepper = new TreasuryStepper(rules);
         this.crash = rules.crash();
         this.dedupTtl = dedupTtl;
         this.signalRetentionMillis = signalRetention.toMillis();
         this.maxDailyCostUsd = rules.maxDailyCostUsd();
         this.maxAgentGauges = maxAgentGauges;
+        this.idle = new IdleKeys(idleRetention);
     }
 
     @Override
@@ -106,6 +129,8 @@ public class TreasuryFunction
         treasury = getRuntimeContext().getState(TreasuryJobState.TREASURY);
         seen = getRuntimeContext().getMapState(TreasuryJobState.seenEvents(dedupTtl));
         buffer = getRuntimeContext().getMapState(TreasuryJobState.BUFFER);
+        activity = getRuntimeContext().getState(TreasuryJobState.ACTIVITY);
+        live = new LiveKeys(getRuntimeContext().getMetricGroup(), METRIC_LIVE_AGENTS);
         events = getRuntimeContext().getMetricGroup().counter(METRIC_EVENTS);
         duplicates = getRuntimeContext().getMetricGroup().counter(METRIC_DUPLICATES);
         late = getRuntimeContext().getMetricGroup().counter(METRIC_LATE);
@@ -155,6 +180,16 @@ public class TreasuryFunction
         }
         treasury.update(s);
         gauges.update(s);
+        KeyActivity before = activity.value();
+        KeyActivity after = idle.onActivity(before, event.timestamp);
+        if (IdleKeys.isNew(before)) {
+            // Also an agent restored from a savepoint taken before the clean-up existed.
+            timers.registerEventTimeTimer(after.timer);
+        }
+        if (live.touch(after.countedBy)) {
+            after.countedBy = live.run();
+        }
+        activity.update(after);
     }
 
     @Override
@@ -164,8 +199,11 @@ public class TreasuryFunction
         if (s == null) {
             return;
         }
-        long watermark = ctx.timerService().currentWatermark();
         CrashTimeline market = timeline(ctx.getBroadcastState(TreasuryJobState.CRASH_SIGNALS));
+        if (idleCleanup(time, s, ctx.timerService(), market)) {
+            return;
+        }
+        long watermark = ctx.timerService().currentWatermark();
         TreasuryOutputRouter emit = router(out, ctx::output);
         for (TreasuryEvent event : drainUpTo(watermark, ctx.timerService())) {
             s.bufferedEvents--;
@@ -211,6 +249,54 @@ public class TreasuryFunction
                 });
     }
 
+    /**
+     * Handles the agent's idle clean-up timer: clears an agent idle for the retention (and its
+     * wake-up timer), or sets the next clean-up timer. Returns whether the agent was cleared.
+     */
+    private boolean idleCleanup(
+            long time, TreasuryState s, TimerService timers, CrashTimeline market)
+            throws Exception {
+        KeyActivity a = activity.value();
+        IdleKeys.Fired fired = idle.onTimer(a, time);
+        if (fired == IdleKeys.Fired.CLEAR && s.bufferedEvents > 0) {
+            // Cannot happen (a buffered event is activity after the timer was set); kept safe.
+            a.timer = time + idle.retentionMillis();
+            fired = IdleKeys.Fired.RESCHEDULE;
+        }
+        switch (fired) {
+            case CLEAR -> {
+                long wake = stepper.nextWakeUp(s, market);
+                if (wake != Long.MAX_VALUE) {
+                    timers.deleteEventTimeTimer(wake);
+                }
+                live.idleCleared(a.countedBy);
+                gauges.cleared(s.agentId);
+                LOG.debug("Agent {} idle since {}: state cleared", s.agentId, a.lastActivity);
+                treasury.clear();
+                seen.clear();
+                buffer.clear();
+                activity.clear();
+                return true;
+            }
+            case RESCHEDULE -> {
+                timers.registerEventTimeTimer(a.timer);
+                if (live.touch(a.countedBy)) {
+                    a.countedBy = live.run();
+                }
+                activity.update(a);
+                return false;
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    /** The live-agent count of this instance (tests). */
+    LiveKeys liveKeys() {
+        return live;
+    }
+
     /** Counts an event applied late or rejected. */
     private void count(TreasuryEvent event, TreasuryEngine.Outcome outcome) {
         if (outcome == TreasuryEngine.Outcome.REJECTED_BOUNDS) {
@@ -235,10 +321,15 @@ public class TreasuryFunction
                 due.put(entry.getKey(), entry.getValue());
             }
         }
+        KeyActivity a = activity.value();
+        long cleanup = a == null ? Long.MIN_VALUE : a.timer;
         for (Long time : due.keySet()) {
             buffer.remove(time);
-            // Already due in this watermark's firing; removing it saves an empty call.
-            timers.deleteEventTimeTimer(time);
+            // Already due in this watermark's firing; removing it saves an empty call. Not the
+            // idle clean-up's, which is the same timer when it falls on a buffered event's time.
+            if (time != cleanup) {
+                timers.deleteEventTimeTimer(time);
+            }
         }
         return TreasuryStepper.inOrder(due.values());
     }

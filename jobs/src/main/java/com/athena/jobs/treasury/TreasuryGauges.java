@@ -55,7 +55,8 @@ final class TreasuryGauges {
     private final MetricGroup group;
     private final int maxAgents;
     private final Map<String, AgentValues> agents = new HashMap<>();
-    // One id per agent beyond the cap, so that each is counted once; small next to its keyed state.
+    // One id per live agent beyond the cap, so that each is counted once; dropped when the agent
+    // is cleared for idleness, so it stays bounded by the live agents.
     private final Set<String> withoutGauges = new HashSet<>();
     private final Counter agentsWithoutGauges;
     private volatile int marketCrashOverride;
@@ -88,6 +89,25 @@ final class TreasuryGauges {
             values = register(s.agentId);
         }
         values.set(s);
+    }
+
+    /**
+     * The agent's state was cleared for idleness: its gauges (which Flink cannot unregister) read
+     * unknown, and it no longer takes room in the set of agents without gauges.
+     */
+    void cleared(String agentId) {
+        if (agentId == null) {
+            return;
+        }
+        withoutGauges.remove(agentId);
+        AgentValues values = agents.get(agentId);
+        if (values != null) {
+            values.runwayDays = Double.NaN;
+            values.survivalMode = 0;
+            values.dailyCostUsd = 0;
+            values.burnRateUsdPerDay = Double.NaN;
+            values.crashOverride = 0;
+        }
     }
 
     /** Whether the newest crash signal the treasury received turned the override on. */

@@ -242,7 +242,8 @@ public final class TreasuryJob {
                                 settings.rules,
                                 settings.dedupTtl,
                                 settings.signalRetention,
-                                settings.maxAgentGauges),
+                                settings.maxAgentGauges,
+                                settings.idleRetention),
                         TypeInformation.of(TreasurySnapshot.class))
                 .uid(TreasuryNames.TREASURY)
                 .name(TreasuryNames.TREASURY);

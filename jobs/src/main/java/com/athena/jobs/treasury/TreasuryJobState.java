@@ -1,6 +1,8 @@
 package com.athena.jobs.treasury;
 
 import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.IdleKeys;
+import com.athena.common.flink.KeyActivity;
 import com.athena.common.flink.SeenIds;
 import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.DailyCost;
@@ -32,6 +34,10 @@ public final class TreasuryJobState {
                     Types.LIST(TypeInformation.of(TreasuryEvent.class)));
 
     public static final String SEEN_EVENTS = "seen-event-ids";
+
+    /** Per agent: its last event and pending idle clean-up ({@link IdleKeys}). */
+    public static final ValueStateDescriptor<KeyActivity> ACTIVITY =
+            new ValueStateDescriptor<>("treasury-activity", TypeInformation.of(KeyActivity.class));
 
     /** Broadcast: the crash signals of the market snapshots, time to "is a trigger". */
     public static final MapStateDescriptor<Long, Boolean> CRASH_SIGNALS =

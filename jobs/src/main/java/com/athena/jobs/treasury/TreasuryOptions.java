@@ -303,5 +303,21 @@ public final class TreasuryOptions {
                                     + " the metrics reporter exports (5 per agent). 0 exports"
                                     + " none; must not be negative.");
 
+    public static final ConfigOption<Duration> STATE_IDLE_RETENTION =
+            ConfigOptions.key("treasury.state.idle-retention")
+                    .durationType()
+                    .defaultValue(Duration.ofDays(30))
+                    .withDescription(
+                            "An agent's treasury (balance, day costs, mood, remembered event ids)"
+                                    + " is cleared once it has had no event for this long (event"
+                                    + " time), so agents that stopped, or never were real, do not"
+                                    + " keep state for ever. An event of a cleared agent starts a"
+                                    + " new agent: balance unknown until its next balance event."
+                                    + " The default, 30 days, is a month of silence: far beyond"
+                                    + " the burn window and any pause of a running agent. Must"
+                                    + " be longer than treasury.burn.window-days plus the open"
+                                    + " day, and not shorter than treasury.dedup.ttl (ids must"
+                                    + " not be forgotten before their own expiry).");
+
     private TreasuryOptions() {}
 }

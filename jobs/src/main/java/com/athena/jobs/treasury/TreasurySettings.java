@@ -37,6 +37,7 @@ public final class TreasurySettings implements Serializable {
     public final DeliveryGuarantee transitionsDelivery;
     public final Duration firestoreMinInterval;
     public final int maxAgentGauges;
+    public final Duration idleRetention;
 
     public TreasurySettings(Configuration config) {
         this.dedupTtl = config.get(TreasuryOptions.DEDUP_TTL);
@@ -89,6 +90,22 @@ public final class TreasurySettings implements Serializable {
         if (dedupTtl.isZero() || dedupTtl.isNegative()) {
             throw new IllegalArgumentException(
                     TreasuryOptions.DEDUP_TTL.key() + " must be positive");
+        }
+        this.idleRetention = config.get(TreasuryOptions.STATE_IDLE_RETENTION);
+        Duration burnWindow = Duration.ofDays(rules.burnWindowDays() + 1L);
+        if (idleRetention.compareTo(burnWindow) <= 0 || idleRetention.compareTo(dedupTtl) < 0) {
+            throw new IllegalArgumentException(
+                    TreasuryOptions.STATE_IDLE_RETENTION.key()
+                            + " must be longer than "
+                            + TreasuryOptions.BURN_WINDOW_DAYS.key()
+                            + " plus one day ("
+                            + burnWindow
+                            + ") and at least "
+                            + TreasuryOptions.DEDUP_TTL.key()
+                            + " ("
+                            + dedupTtl
+                            + "), got "
+                            + idleRetention);
         }
     }
 

@@ -1,5 +1,6 @@
 package com.athena.jobs.market;
 
+import com.athena.common.flink.LiveKeys;
 import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.indicators.TrendDirection;
 import com.athena.common.indicators.VolatilityRegime;
@@ -36,7 +37,8 @@ class ConditionsFunctionHarnessTest {
                                 new MarketSettings(
                                                 new org.apache.flink.configuration.Configuration())
                                         .conditionsRules(),
-                                Timeframe.H1),
+                                Timeframe.H1,
+                                java.time.Duration.ofDays(7)),
                         List.of(MarketState.SNAPSHOTS)),
                 (MarketBar m) -> m.bar.symbol,
                 (MarketSnapshot s) -> "",
@@ -108,7 +110,61 @@ class ConditionsFunctionHarnessTest {
             assertThat(eth.fearGreedIndex).isEqualTo(25);
             assertThat(eth.trendDirection).isEqualTo("upward");
             assertThat(eth.trendDurationHours).isEqualTo(1.0);
+            // One idle clean-up per symbol.
+            assertThat(h.numEventTimeTimers()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aSymbolWithoutBarsForTheRetentionIsForgotten() throws Exception {
+        try (var h = harness()) {
+            h.open();
+            LiveKeys live =
+                    ((ConditionsFunction)
+                                    ((org.apache.flink.streaming.api.operators
+                                                                    .AbstractUdfStreamOperator<
+                                                            ?, ?>)
+                                                    h.getOperator())
+                                            .getUserFunction())
+                            .liveKeys();
+            h.processElement1(
+                    new StreamRecord<>(bar("BTC", 0, TrendDirection.UP, VolatilityRegime.HIGH)));
+            h.processElement1(
+                    new StreamRecord<>(bar("JUNK", 0, TrendDirection.UP, VolatilityRegime.HIGH)));
+            h.processElement1(
+                    new StreamRecord<>(
+                            bar("BTC", 6 * 24 * H, TrendDirection.UP, VolatilityRegime.HIGH)));
+            assertThat(live.live()).isEqualTo(2);
+
+            // JUNK's last bar was 7 days ago: cleared; BTC's timer re-arms at its last bar + 7 d.
+            h.processBothWatermarks(
+                    new org.apache.flink.streaming.api.watermark.Watermark(7 * 24 * H));
+            assertThat(live.live()).isEqualTo(1);
+            assertThat(live.idleClearedCount()).isEqualTo(1);
+            assertThat(h.numEventTimeTimers()).isEqualTo(1);
+            // A snapshot is no activity of a symbol.
+            h.processElement2(new StreamRecord<>(snapshot(8 * 24 * H, 40)));
+            h.processBothWatermarks(
+                    new org.apache.flink.streaming.api.watermark.Watermark(13 * 24 * H));
+            assertThat(live.live()).isZero();
             assertThat(h.numEventTimeTimers()).isZero();
+            // Only the broadcast snapshot is left, no keyed state.
+            int[] keys = {0};
+            h.getOperator()
+                    .getKeyedStateBackend()
+                    .applyToAllKeys(
+                            org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                            org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE,
+                            MarketState.CONDITIONS,
+                            (k, st) -> keys[0]++);
+            assertThat(keys[0]).isZero();
+
+            // A bar after that starts a new view: a trend of one bar.
+            h.processElement1(
+                    new StreamRecord<>(
+                            bar("BTC", 14 * 24 * H, TrendDirection.UP, VolatilityRegime.HIGH)));
+            List<MarketConditions> out = h.extractOutputValues();
+            assertThat(out.get(out.size() - 1).trendDurationHours).isEqualTo(1.0);
         }
     }
 }

@@ -1,6 +1,7 @@
 package com.athena.jobs.market;
 
 import com.athena.common.deadletter.DeadLetter;
+import com.athena.common.flink.LiveKeys;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.market.Bar;
 import com.athena.common.market.OpenBars;
@@ -435,5 +436,29 @@ class TradeBarsHarnessTest {
     @SuppressWarnings("unchecked")
     private static StreamRecord<Bar> castRecord(Object o) {
         return (StreamRecord<Bar>) o;
+    }
+
+    @Test
+    void liveSymbolsFollowTheStateUpAndBackToZero() throws Exception {
+        open(ALL);
+        LiveKeys live =
+                ((TradeBarsFunction)
+                                ((org.apache.flink.streaming.api.operators
+                                                                .AbstractUdfStreamOperator<
+                                                        ?, ?>)
+                                                harness.getOperator())
+                                        .getUserFunction())
+                        .liveKeys();
+        for (int i = 0; i < 50; i++) {
+            send(trade("FLOOD" + i, "f" + i, T0 + i * 1000, 1));
+        }
+        send(trade("BTC", "b0", T0, 1));
+        assertThat(live.live()).isEqualTo(51);
+        assertThat(harness.numEventTimeTimers()).as("one timer per symbol").isEqualTo(51);
+
+        // Every bar (the 1d one last) closes and every id expires: nothing is left, no key live.
+        harness.processWatermark(T0 + 2 * Timeframe.D1.millis());
+        assertThat(live.live()).isZero();
+        assertNothingLeft();
     }
 }

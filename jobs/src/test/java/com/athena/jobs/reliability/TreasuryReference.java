@@ -76,8 +76,13 @@ final class TreasuryReference {
         }
         TreasuryJob.Sources sources =
                 new TreasuryJob.Sources(
-                        new TreasuryJob.Input<>(
-                                list(costs), settings.eventParser::parse, TreasuryNames.DLQ_COSTS),
+                        // An empty collection source fails; a feed of balance events has no costs.
+                        costs.isEmpty()
+                                ? null
+                                : new TreasuryJob.Input<>(
+                                        list(costs),
+                                        settings.eventParser::parse,
+                                        TreasuryNames.DLQ_COSTS),
                         new TreasuryJob.Input<>(
                                 list(balances),
                                 settings.eventParser::parse,

@@ -166,7 +166,8 @@ class TreasuryFunctionHarnessTest {
         send(balance("a", D0 + 2 * HOUR, 100, 10));
         send(cost("a", D0 + HOUR, 5.0));
         assertThat(harness.extractOutputValues()).isEmpty();
-        assertThat(harness.numEventTimeTimers()).isEqualTo(3);
+        // One per buffered time, and the agent's idle clean-up.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(4);
         assertThat(treasury("a").bufferedEvents).isEqualTo(3);
 
         harness.watermark(D0 + 3 * HOUR);
@@ -179,8 +180,8 @@ class TreasuryFunctionHarnessTest {
         assertThat(out.get(2).dailyCostUsd).isEqualTo(6.0);
         assertThat(bufferedTimes("a")).isZero();
         assertThat(treasury("a").bufferedEvents).isZero();
-        // Only the day's close is still to come.
-        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+        // Only the day's close and the idle clean-up are still to come.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
     }
 
     @Test
@@ -299,13 +300,13 @@ class TreasuryFunctionHarnessTest {
                 .extracting(DailyCost::documentId)
                 .containsExactly("a_2024-01-15", "a_2024-01-18");
 
-        // Nothing pending: no timer, no buffered event; the agent's state and ids remain.
-        assertThat(harness.numEventTimeTimers()).isZero();
+        // Nothing pending but the idle clean-up; the agent's state and ids remain.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
         assertThat(bufferedTimes("a")).isZero();
         assertThat(treasury("a").openDay).isEqualTo(TreasuryState.NONE);
         assertThat(treasury("a").bufferedEvents).isZero();
-        // On the heap a map state is one entry: the treasury and the seen ids, no buffer.
-        assertThat(stateEntries()).isEqualTo(2);
+        // On the heap a map state is one entry: the treasury, the seen ids and the activity.
+        assertThat(stateEntries()).isEqualTo(3);
         MapState<String, Long> seen = state("a", TreasuryJobState.seenEvents(TTL));
         assertThat(seen.keys()).hasSize(3);
     }
@@ -466,5 +467,52 @@ class TreasuryFunctionHarnessTest {
         Collection<CostRecord> costs = side(TreasuryJobState.COSTS);
         assertThat(costs).extracting(c -> c.dailyTotal).containsExactly(0.25, 0.75);
         assertThat(treasury("a").balance).isEqualTo(14.25);
+    }
+
+    @Test
+    void anAgentWithoutEventsForTheRetentionIsClearedAndComesBackAsNew() throws Exception {
+        TreasuryFunction function =
+                (TreasuryFunction)
+                        ((org.apache.flink.streaming.api.operators.AbstractUdfStreamOperator<?, ?>)
+                                        harness.getOperator())
+                                .getUserFunction();
+        long retention = TreasuryOptions.STATE_IDLE_RETENTION.defaultValue().toMillis();
+        send(balance("a", D0, 100, 10));
+        send(balance("junk", D0 + HOUR, 1, 1));
+        harness.watermark(D0 + 2 * HOUR);
+        // "a" keeps reporting every 10 days; "junk" never again. Day 30's event waits in the
+        // buffer under the same timer as the first idle clean-up, and the day close before it
+        // drains it: the clean-up timer must survive that.
+        for (int d = 10; d <= 40; d += 10) {
+            send(balance("a", D0 + d * DAY, 100 - d, 10));
+            harness.watermark(D0 + d * DAY + HOUR);
+        }
+        assertThat(function.liveKeys().live()).isEqualTo(1);
+        assertThat(function.liveKeys().idleClearedCount()).isEqualTo(1);
+        assertThat(treasury("junk")).isNull();
+        assertThat(state("junk", TreasuryJobState.seenEvents(TTL)).keys()).isEmpty();
+        // "a": the close of its day and its one idle timer.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(2);
+        assertThat(treasury("a").balance).isEqualTo(60.0);
+
+        // 30 days after its last event "a" goes too: no state, no timer.
+        harness.watermark(D0 + 40 * DAY + retention - 1);
+        assertThat(treasury("a")).isNotNull();
+        harness.watermark(D0 + 40 * DAY + retention);
+        assertThat(treasury("a")).isNull();
+        assertThat(stateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
+        assertThat(function.liveKeys().live()).isZero();
+        assertThat(function.liveKeys().idleClearedCount()).isEqualTo(2);
+
+        // An event of a cleared agent, even one older than its retention, starts a new agent.
+        send(cost("a", D0 + 39 * DAY, 2.0));
+        assertThat(treasury("a").hasBalance()).isFalse();
+        assertThat(function.liveKeys().live()).isEqualTo(1);
+        // Already idle for longer than the retention: cleared at the next watermark.
+        harness.watermark(D0 + 40 * DAY + retention + 1);
+        assertThat(treasury("a")).isNull();
+        assertThat(stateEntries()).isZero();
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 }

@@ -48,7 +48,11 @@ class TreasuryGaugesTest {
 
     private static TreasuryFunction function(int maxAgentGauges) {
         return new TreasuryFunction(
-                TreasuryRules.DEFAULT, Duration.ofDays(7), Duration.ofDays(2), maxAgentGauges);
+                TreasuryRules.DEFAULT,
+                Duration.ofDays(7),
+                Duration.ofDays(2),
+                maxAgentGauges,
+                Duration.ofDays(30));
     }
 
     private static void send(
