@@ -34,9 +34,9 @@ import java.util.List;
  * arrives is joined at once with what is known.
  *
  * <p>State stays bounded: decisions leave state when joined, with their timer; the agent's
- * transitions before the latest one at or before the watermark are dropped (no later decision can
- * need them); each symbol's conditions older than {@code retention} before its newest are dropped,
- * the latest of them kept.
+ * transitions before the latest one at or before the last joined decision (or the watermark, when a
+ * transition arrives) are dropped (no later decision can need them); each symbol's conditions older
+ * than {@code retention} before its newest are dropped, the latest of them kept.
  */
 public class EnrichDecisions
         extends KeyedBroadcastProcessFunction<
@@ -145,8 +145,10 @@ public class EnrichDecisions
         } else {
             pending.update(waiting);
         }
+        // Not the watermark: it may already be far past the decisions whose timers fire after
+        // this one in the same advance. Every decision still to join is later than this timer.
         int before = history.size();
-        Timelines.prune(history, ctx.timerService().currentWatermark(), c -> c.timestamp);
+        Timelines.prune(history, timestamp, c -> c.timestamp);
         if (history.size() != before) {
             contexts.update(history);
         }

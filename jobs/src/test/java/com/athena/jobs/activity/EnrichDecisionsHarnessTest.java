@@ -152,6 +152,25 @@ class EnrichDecisionsHarnessTest {
     }
 
     @Test
+    void oneWatermarkJumpPastManyDecisionsStillJoinsEachWithItsOwnTime() throws Exception {
+        send(context("a", D0, "stable", false));
+        send(decision("d1", "a", D0 + HOUR));
+        send(context("a", D0 + 2 * HOUR, "cautious", false));
+        send(decision("d2", "a", D0 + 3 * HOUR));
+        send(context("a", D0 + 4 * HOUR, "desperate", true));
+        send(decision("d3", "a", D0 + 5 * HOUR));
+        send(context("a", D0 + 6 * HOUR, "stable", false));
+        harness.processBroadcastWatermark(D0 + 100 * HOUR);
+        harness.processWatermark(D0 + 100 * HOUR);
+        assertThat(out())
+                .extracting(d -> d.emotionalState)
+                .containsExactly("stable", "cautious", "desperate");
+        assertThat(state("a", EnrichDecisions.CONTEXTS, AgentContext.class))
+                .extracting(c -> ((AgentContext) c).timestamp)
+                .containsExactly(D0 + 4 * HOUR, D0 + 6 * HOUR);
+    }
+
+    @Test
     void withoutContextOrConditionTheDecisionCarriesNulls() throws Exception {
         send(decision("d1", "b", D0));
         harness.processBroadcastWatermark(D0);
