@@ -18,7 +18,7 @@ CREATE TABLE IF NOT EXISTS protocol_yields (
 );
 
 -- @timescaledb
-SELECT create_hypertable('protocol_yields', 'ts', chunk_time_interval => INTERVAL '7 days', if_not_exists => TRUE);
+SELECT create_hypertable('protocol_yields', 'ts', chunk_time_interval => INTERVAL '1 day', if_not_exists => TRUE);
 
 CREATE INDEX IF NOT EXISTS idx_protocol_yields_protocol_ts ON protocol_yields (protocol, ts DESC);
 
