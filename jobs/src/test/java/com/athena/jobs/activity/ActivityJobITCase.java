@@ -17,6 +17,7 @@ import com.athena.jobs.market.MarketKafkaSinks;
 import com.athena.jobs.market.MarketNames;
 import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
+import com.athena.jobs.reliability.BadInputCorpus;
 import com.athena.jobs.treasury.TreasuryJobs;
 import com.athena.jobs.treasury.TreasuryNames;
 import com.athena.jobs.treasury.TreasuryOptions;
@@ -120,6 +121,10 @@ class ActivityJobITCase {
     private final String activityTopic = "it-act-activity-" + run;
     private final String activitySub = "it-act-activity-sub-" + run;
 
+    /** Generated bad activity events, each to become a dead letter with its reason. */
+    private final List<BadInputCorpus.Bad> corpus =
+            BadInputCorpus.activityEvents(300, 31, "act" + run);
+
     static MiniClusterExtension extension() {
         Configuration config = new Configuration();
         config.setString("pipeline.auto-generate-uids", "false");
@@ -164,6 +169,7 @@ class ActivityJobITCase {
         activity.addAll(day.yields());
         activity.add(day.decisions().get(5)); // a redelivery: counts once
         activity.addAll(ActivityDay.BAD);
+        activity.addAll(corpus.stream().map(BadInputCorpus.Bad::payload).toList());
         Feeds.publish(pubsub, activityTopic, activitySub, activity);
 
         List<JobClient> jobs = new ArrayList<>();
@@ -542,18 +548,36 @@ class ActivityJobITCase {
     }
 
     private void assertDeadLetters(KafkaEndpoint kafka) throws Exception {
+        int expected = ActivityDay.BAD.size() + corpus.size() + 1;
         Waits.until(
                 "the activity dead letters",
                 WAIT,
-                () -> readJson(kafka, activityDlq).size() >= ActivityDay.BAD.size() + 1);
+                () -> readJson(kafka, activityDlq).size() >= expected);
         List<JsonNode> letters = readJson(kafka, activityDlq);
-        assertThat(letters)
-                .extracting(l -> l.get("source").asText())
-                .containsExactlyInAnyOrder(
-                        ActivityNames.DLQ_ACTIVITY,
-                        ActivityNames.DLQ_ACTIVITY,
-                        ActivityNames.DLQ_ACTIVITY,
-                        ActivityNames.DLQ_DUPLICATES);
+        Map<String, Long> bySource =
+                letters.stream()
+                        .collect(
+                                Collectors.groupingBy(
+                                        l -> l.get("source").asText(), Collectors.counting()));
+        assertThat(bySource)
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(
+                                ActivityNames.DLQ_ACTIVITY,
+                                (long) ActivityDay.BAD.size() + corpus.size(),
+                                ActivityNames.DLQ_DUPLICATES,
+                                1L));
+        List<String[]> parsed =
+                letters.stream()
+                        .filter(l -> ActivityNames.DLQ_ACTIVITY.equals(l.get("source").asText()))
+                        .map(
+                                l ->
+                                        new String[] {
+                                            l.get("payload").asText(), l.get("reason").asText()
+                                        })
+                        .toList();
+        assertThat(BadInputCorpus.unmatched(corpus, parsed, false))
+                .as("bad activity events without their dead letter")
+                .isEmpty();
     }
 
     // ---- reading the services ---------------------------------------------------------------
