@@ -75,6 +75,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The market, treasury and activity jobs together on the real services, over a generated day of two
@@ -282,6 +283,7 @@ class ActivityJobITCase {
                 }
             }
             assertMemoriesAndMetrics(bigquery);
+            assertViews(kafka, bigquery);
         }
         assertTimescale(timescale);
         assertDeadLetters(kafka);
@@ -473,6 +475,139 @@ class ActivityJobITCase {
                 assertThat(d.get("market_volatility")).isEqualTo(text(market, "volatility_level"));
                 assertThat(d.get("market_condition")).isEqualTo(label(market));
             }
+        }
+    }
+
+    /**
+     * What {@code daily_performance} (its decisions, memories and system-metrics parts) and {@code
+     * emotional_correlation} (its per-state decisions) return for the day, computed as their SQL
+     * says from the rows the job wrote, equals an independent computation from the generated inputs
+     * and the transitions on Kafka. The treasury's parts of the views read the treasury job's
+     * tables, which TreasuryJobITCase checks.
+     */
+    private void assertViews(KafkaEndpoint kafka, LocalBigQueryWriteServer bigquery)
+            throws Exception {
+        Map<String, List<JsonNode>> transitions =
+                transitionsByAgent(readJson(kafka, transitionsTopic));
+        List<Map<String, Object>> decisionRows = mine(bigquery, ActivityRows.DECISIONS_TABLE);
+        List<Map<String, Object>> memoryRows = mine(bigquery, ActivityRows.MEMORIES_TABLE);
+        List<Map<String, Object>> metricRows = mine(bigquery, ActivityRows.METRICS_TABLE);
+        for (String agent : List.of(day.agentA, day.agentB)) {
+            // As the views' SQL: GROUP BY DATE(timestamp), agent_id over the rows written.
+            List<Map<String, Object>> rows =
+                    decisionRows.stream()
+                            .filter(r -> agent.equals(r.get("agent_id")))
+                            .filter(r -> ActivityDay.DAY.equals(date(r.get("timestamp"))))
+                            .toList();
+            ViewDecisions fromRows = ViewDecisions.ofRows(rows);
+            // Independently: the generated decisions of the agent.
+            List<JsonNode> inputs = new ArrayList<>();
+            for (String d : day.decisions()) {
+                JsonNode n = JSON.readTree(d);
+                if (agent.equals(n.get("agent_id").asText())) {
+                    inputs.add(n);
+                }
+            }
+            ViewDecisions expected = ViewDecisions.ofInputs(inputs);
+            assertThat(fromRows).as("daily_performance decisions of %s", agent).isEqualTo(expected);
+
+            long memories =
+                    memoryRows.stream().filter(r -> agent.equals(r.get("agent_id"))).count();
+            double formationCost =
+                    memoryRows.stream()
+                            .filter(r -> agent.equals(r.get("agent_id")))
+                            .mapToDouble(r -> ((Number) r.get("formation_cost")).doubleValue())
+                            .sum();
+            assertThat(memories).isEqualTo(4);
+            assertThat(formationCost).isCloseTo(0.001 + 0.002 + 0.003 + 0.004, within(1e-12));
+
+            Map<String, double[]> metrics = new HashMap<>();
+            for (Map<String, Object> r : metricRows) {
+                if (agent.equals(r.get("agent_id"))) {
+                    double v = ((Number) r.get("metric_value")).doubleValue();
+                    double[] m =
+                            metrics.computeIfAbsent(
+                                    (String) r.get("metric_name"),
+                                    k -> new double[] {0, 0, Double.NEGATIVE_INFINITY});
+                    m[0]++;
+                    m[1] += v;
+                    m[2] = Math.max(m[2], v);
+                }
+            }
+            assertThat(metrics.get("llm_latency_ms"))
+                    .containsExactly(24, 24 * 800 + 10 * 276, 1030);
+            assertThat(metrics.get("decisions_per_hour")).containsExactly(24, 72, 3);
+
+            // emotional_correlation's state_decisions: per emotional state of the decision.
+            Map<String, ViewDecisions> byStateRows = new HashMap<>();
+            rows.stream()
+                    .filter(r -> r.get("emotional_state") != null)
+                    .collect(Collectors.groupingBy(r -> (String) r.get("emotional_state")))
+                    .forEach((state, rs) -> byStateRows.put(state, ViewDecisions.ofRows(rs)));
+            Map<String, List<JsonNode>> inputsByState = new HashMap<>();
+            for (JsonNode n : inputs) {
+                long time = Instant.parse(n.get("timestamp").asText()).toEpochMilli();
+                String state =
+                        text(
+                                atOrBefore(transitions.getOrDefault(agent, List.of()), time),
+                                "emotional_state");
+                if (state != null) {
+                    inputsByState.computeIfAbsent(state, k -> new ArrayList<>()).add(n);
+                }
+            }
+            Map<String, ViewDecisions> byStateExpected = new HashMap<>();
+            inputsByState.forEach(
+                    (state, ns) -> byStateExpected.put(state, ViewDecisions.ofInputs(ns)));
+            LOG.info("emotional_correlation decisions of {}: {}", agent, byStateRows);
+            assertThat(byStateRows)
+                    .as("emotional_correlation of %s", agent)
+                    .isEqualTo(byStateExpected);
+            assertThat(byStateRows).containsKey("desperate");
+        }
+    }
+
+    private static String date(Object timestampMicros) {
+        return Instant.ofEpochMilli(((Number) timestampMicros).longValue() / 1000)
+                .toString()
+                .substring(0, 10);
+    }
+
+    /**
+     * The decision aggregates the views compute: COUNT(*), AVG(confidence), COUNTIF(outcome =
+     * 'success'), COUNTIF(outcome IS NOT NULL), SAFE_DIVIDE of the two; the average rounded to 1e-9
+     * so that the order of summation does not matter.
+     */
+    record ViewDecisions(
+            long made,
+            double avgConfidence,
+            long successful,
+            long withOutcome,
+            Double successRate) {
+
+        static ViewDecisions ofRows(List<Map<String, Object>> rows) {
+            return of(
+                    rows.stream().map(r -> ((Number) r.get("confidence")).doubleValue()).toList(),
+                    rows.stream().map(r -> (String) r.get("outcome")).toList());
+        }
+
+        static ViewDecisions ofInputs(List<JsonNode> inputs) {
+            return of(
+                    inputs.stream().map(n -> n.get("confidence").asDouble()).toList(),
+                    inputs.stream()
+                            .map(n -> n.get("outcome").isNull() ? null : n.get("outcome").asText())
+                            .toList());
+        }
+
+        private static ViewDecisions of(List<Double> confidences, List<String> outcomes) {
+            long successful = outcomes.stream().filter("success"::equals).count();
+            long withOutcome = outcomes.stream().filter(o -> o != null).count();
+            double avg = confidences.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
+            return new ViewDecisions(
+                    confidences.size(),
+                    Math.round(avg * 1e9) / 1e9,
+                    successful,
+                    withOutcome,
+                    withOutcome == 0 ? null : (double) successful / withOutcome);
         }
     }
 
