@@ -3,10 +3,16 @@ package com.athena.jobs.activity;
 import com.athena.common.activity.ActivityEvent;
 import com.athena.common.activity.ActivityType;
 import com.athena.common.activity.AgentContext;
+import com.athena.common.activity.AgentContextParser;
 import com.athena.common.activity.EnrichedDecision;
 import com.athena.common.activity.MarketCondition;
+import com.athena.common.activity.MarketConditionParser;
 import com.athena.common.activity.MemoryRecord;
 import com.athena.common.bigquery.BigQueryDdl;
+import com.athena.common.market.MarketConditions;
+import com.athena.common.treasury.TreasuryTransition;
+import com.athena.jobs.market.MarketKafkaSinks;
+import com.athena.jobs.treasury.TreasuryKafkaSinks;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -91,6 +97,69 @@ class ActivityMappersTest {
         return BigQueryDdl.parse(Files.readString(path)).columns().stream()
                 .map(f -> f.getName())
                 .toList();
+    }
+
+    @Test
+    void theUpstreamJobsKafkaRecordsReadBackAsContextsAndConditions() throws Exception {
+        TreasuryTransition t = new TreasuryTransition();
+        t.transitionId = "a_1_2_emotional_state";
+        t.agentId = "athena-1";
+        t.timestamp = T;
+        t.transitionType = TreasuryTransition.EMOTIONAL_STATE;
+        t.event = "emotional_state_changed";
+        t.from = "stable";
+        t.to = "desperate";
+        t.daysUntilBankruptcy = 4.25;
+        t.emotionalState = "desperate";
+        t.survivalModeActive = true;
+        AgentContext context =
+                new AgentContextParser(0)
+                        .parse(
+                                new String(
+                                        TreasuryKafkaSinks.transitionJson(t),
+                                        java.nio.charset.StandardCharsets.UTF_8),
+                                T);
+        assertThat(context.transitionId).isEqualTo("a_1_2_emotional_state");
+        assertThat(context.agentId).isEqualTo("athena-1");
+        assertThat(context.timestamp).isEqualTo(T);
+        assertThat(context.emotionalState).isEqualTo("desperate");
+        assertThat(context.survivalModeActive).isTrue();
+        assertThat(context.daysUntilBankruptcy).isEqualTo(4.25);
+        t.daysUntilBankruptcy = Double.NaN; // unknown runway: null, not a number
+        assertThat(
+                        new AgentContextParser(0)
+                                .parse(
+                                        new String(
+                                                TreasuryKafkaSinks.transitionJson(t),
+                                                java.nio.charset.StandardCharsets.UTF_8),
+                                        T)
+                                .daysUntilBankruptcy)
+                .isNull();
+
+        MarketConditions c = new MarketConditions();
+        c.symbol = "BTC";
+        c.timestamp = T;
+        c.timeframe = "5m";
+        c.trendDirection = "downward";
+        c.volatilityLevel = "high";
+        MarketCondition condition =
+                new MarketConditionParser(0)
+                        .parse(
+                                new String(
+                                        MarketKafkaSinks.conditionJson(c),
+                                        java.nio.charset.StandardCharsets.UTF_8),
+                                T);
+        assertThat(condition).isEqualTo(new MarketCondition("BTC", T, "downward", "high"));
+        c.trendDirection = null; // not yet known
+        c.volatilityLevel = null;
+        assertThat(
+                        new MarketConditionParser(0)
+                                .parse(
+                                        new String(
+                                                MarketKafkaSinks.conditionJson(c),
+                                                java.nio.charset.StandardCharsets.UTF_8),
+                                        T))
+                .isEqualTo(new MarketCondition("BTC", T, null, null));
     }
 
     @Test
