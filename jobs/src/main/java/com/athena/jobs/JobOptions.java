@@ -1,6 +1,7 @@
 package com.athena.jobs;
 
 import com.athena.common.config.CommonOptions;
+import com.athena.jobs.activity.ActivityOptions;
 import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.treasury.TreasuryOptions;
 
@@ -28,7 +29,11 @@ public final class JobOptions {
 
     /** The classes whose public static {@link ConfigOption} fields are the job options. */
     public static final List<Class<?>> HOLDERS =
-            List.of(CommonOptions.class, MarketOptions.class, TreasuryOptions.class);
+            List.of(
+                    CommonOptions.class,
+                    MarketOptions.class,
+                    TreasuryOptions.class,
+                    ActivityOptions.class);
 
     private JobOptions() {}
 

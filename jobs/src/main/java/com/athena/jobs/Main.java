@@ -1,5 +1,6 @@
 package com.athena.jobs;
 
+import com.athena.jobs.activity.ActivityMain;
 import com.athena.jobs.market.MarketMain;
 import com.athena.jobs.treasury.TreasuryMain;
 
@@ -25,6 +26,7 @@ public final class Main {
     static {
         JOBS.put("market", MarketMain::main);
         JOBS.put("treasury", TreasuryMain::main);
+        JOBS.put("activity", ActivityMain::main);
     }
 
     private Main() {}

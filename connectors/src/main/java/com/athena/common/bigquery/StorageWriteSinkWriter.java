@@ -22,6 +22,7 @@ import com.google.cloud.bigquery.storage.v1.TableSchema;
 import com.google.cloud.bigquery.storage.v1.WriteStream;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
+import org.json.JSONArray;
 import org.json.JSONObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,7 +145,11 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         JSONObject row = new JSONObject();
         for (Map.Entry<String, Object> e : mapper.row(element).entrySet()) {
             // An absent column is NULL; org.json would refuse a Java null.
-            if (e.getValue() != null) {
+            if (e.getValue() instanceof Collection<?> values) {
+                // A REPEATED column: org.json keeps a List stored as an Object as it is, and the
+                // proto conversion accepts only a JSONArray there.
+                row.put(e.getKey(), new JSONArray(values));
+            } else if (e.getValue() != null) {
                 row.put(e.getKey(), e.getValue());
             }
         }

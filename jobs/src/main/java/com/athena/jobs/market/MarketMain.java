@@ -121,6 +121,13 @@ public final class MarketMain {
                                     com.athena.common.connectors.FirestoreEndpoint.from(services),
                                     new MarketConditionsDocuments())));
         }
+        if (!config.get(MarketOptions.CONDITIONS_TOPIC).isEmpty()) {
+            conditions.add(
+                    NamedSink.of(
+                            MarketNames.SINK_CONDITIONS_KAFKA,
+                            MarketKafkaSinks.conditions(
+                                    kafka, config.get(MarketOptions.CONDITIONS_TOPIC))));
+        }
         MarketJob.Sinks sinks =
                 new MarketJob.Sinks(
                         bars,

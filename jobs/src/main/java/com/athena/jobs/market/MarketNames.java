@@ -51,6 +51,10 @@ public final class MarketNames {
     public static final String SINK_SNAPSHOTS_BIGQUERY = "bigquery-write-market-data-sink";
 
     public static final String SINK_CONDITIONS = "firestore-market-conditions-sink";
+
+    /** The conditions for the activity job's event-time join (Kafka market.conditions). */
+    public static final String SINK_CONDITIONS_KAFKA = "kafka-market-conditions-sink";
+
     public static final String SINK_DEAD_LETTERS_KAFKA = "kafka-dead-letters-sink";
     public static final String SINK_DEAD_LETTERS_JDBC = "jdbc-dead-letters-sink";
 

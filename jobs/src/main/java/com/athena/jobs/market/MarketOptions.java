@@ -152,6 +152,14 @@ public final class MarketOptions {
                             "Kafka topic of the JSON trades the job reads (consumer group"
                                     + " kafka.group-id).");
 
+    public static final ConfigOption<String> CONDITIONS_TOPIC =
+            ConfigOptions.key("market.kafka.conditions-topic")
+                    .stringType()
+                    .defaultValue("market.conditions")
+                    .withDescription(
+                            "Kafka topic the job writes every market conditions view to, keyed by"
+                                    + " symbol; the activity job reads it. Empty: not written.");
+
     public static final ConfigOption<String> DLQ_TOPIC =
             ConfigOptions.key("market.kafka.dlq-topic")
                     .stringType()

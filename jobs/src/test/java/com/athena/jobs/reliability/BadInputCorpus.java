@@ -417,6 +417,138 @@ public final class BadInputCorpus {
                                         "model is longer than 128 characters"));
     }
 
+    /** Bad agent activity events for Pub/Sub {@code agent-activity}. */
+    public static List<Bad> activityEvents(int count, long seed, String tag) {
+        IntFunction<String> decision = i -> decision(tag, i);
+        Map<String, IntFunction<String[]>> kinds = new LinkedHashMap<>();
+        common(kinds, decision, "agent_id");
+        kinds.put(
+                "wrong-type",
+                i ->
+                        switch (i % 3) {
+                            case 0 ->
+                                    pair(
+                                            decision.apply(i)
+                                                    .replace(
+                                                            "\"agent_id\":\"bad-agent\"",
+                                                            "\"agent_id\":7"),
+                                            "agent_id is not a string");
+                            case 1 ->
+                                    pair(
+                                            decision.apply(i)
+                                                    .replace(
+                                                            "\"confidence\":0.5",
+                                                            "\"confidence\":\"high\""),
+                                            "confidence is not a number");
+                            default ->
+                                    pair(
+                                            decision.apply(i)
+                                                    .replace(
+                                                            "\"confidence\":0.5",
+                                                            "\"memory_context\":\"m1\""),
+                                            "memory_context is not an array");
+                        });
+        kinds.put(
+                "missing-key",
+                i -> {
+                    String key =
+                            List.of("event_id", "type", "agent_id", "timestamp", "decision_type")
+                                    .get(i % 5);
+                    return pair(without(decision.apply(i), key), "missing " + key);
+                });
+        kinds.put(
+                "non-finite",
+                i ->
+                        pair(
+                                decision.apply(i)
+                                        .replace("\"confidence\":0.5", "\"confidence\":1e999"),
+                                "confidence is not finite"));
+        kinds.put(
+                "out-of-range",
+                i ->
+                        i % 2 == 0
+                                ? pair(
+                                        decision.apply(i)
+                                                .replace(
+                                                        "\"confidence\":0.5", "\"confidence\":1.5"),
+                                        "confidence must lie in [0, 1]")
+                                : pair(
+                                        decision.apply(i)
+                                                .replace(
+                                                        "\"confidence\":0.5",
+                                                        "\"costs_incurred\":[{\"type\":\"llm\","
+                                                                + "\"amount\":-1}]"),
+                                        "costs_incurred amount is negative"));
+        kinds.put(
+                "before-2009",
+                i ->
+                        pair(
+                                decision.apply(i)
+                                        .replace("\"timestamp\":" + T, "\"timestamp\":" + early(i)),
+                                "timestamp is before 2009-01-01"));
+        kinds.put(
+                "far-future",
+                i ->
+                        pair(
+                                decision.apply(i)
+                                        .replace(
+                                                "\"timestamp\":" + T, "\"timestamp\":" + future(i)),
+                                "timestamp is too far in the future"));
+        kinds.put(
+                "sql-metacharacters",
+                i ->
+                        pair(
+                                decision.apply(i)
+                                        .replace(
+                                                "\"agent_id\":\"bad-agent\"",
+                                                "\"agent_id\":"
+                                                        + quote(
+                                                                SQL_AGENTS.get(
+                                                                        i % SQL_AGENTS.size()))),
+                                "agent_id must match"));
+        kinds.put(
+                "unknown-type",
+                i ->
+                        pair(
+                                decision.apply(i)
+                                        .replace("\"type\":\"decision\"", "\"type\":\"dream\""),
+                                "unknown type 'dream'"));
+        return generate(
+                kinds,
+                count,
+                seed,
+                i ->
+                        i % 2 == 0
+                                ? pair(
+                                        decision.apply(i)
+                                                .replace(
+                                                        "\"event_id\":\"" + tag + "-" + i + "\"",
+                                                        "\"event_id\":\""
+                                                                + "E".repeat(hugeLength(i))
+                                                                + i
+                                                                + "\""),
+                                        "event_id is longer than 256 characters")
+                                : pair(
+                                        decision.apply(i)
+                                                .replace(
+                                                        "\"confidence\":0.5",
+                                                        "\"confidence\":0.5,\"reasoning\":\""
+                                                                + "R".repeat(hugeLength(i))
+                                                                + "\""),
+                                        "reasoning is longer than 10000 characters"));
+    }
+
+    /** A valid decision of the activity job's input. */
+    private static String decision(String tag, int i) {
+        return "{\"event_id\":\""
+                + tag
+                + "-"
+                + i
+                + "\",\"type\":\"decision\",\"agent_id\":\"bad-agent\",\"timestamp\":"
+                + T
+                + ",\"decision_type\":\"trade\",\"confidence\":0.5}";
+    }
+
     /** The kinds every JSON input shares; {@code required} is a required string field. */
     private static void common(
             Map<String, IntFunction<String[]>> kinds, IntFunction<String> valid, String required) {

@@ -70,6 +70,7 @@ class TimescaleSchemaITCase {
         expected.put("agent_metrics", "ts");
         expected.put("dead_letters", "received_at");
         expected.put("trades", "ts");
+        expected.put("protocol_yields", "ts");
         Map<String, String> actual = new LinkedHashMap<>();
         try (Connection c = timescale.open();
                 Statement st = c.createStatement();

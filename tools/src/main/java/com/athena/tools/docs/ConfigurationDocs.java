@@ -52,6 +52,9 @@ public final class ConfigurationDocs {
         NAMESPACES.put("market", "The market job (`market`): bars, indicators, market view.");
         NAMESPACES.put(
                 "treasury", "The treasury job (`treasury`): balances, runway, moods, costs.");
+        NAMESPACES.put(
+                "activity",
+                "The activity job (`activity`): decisions, memories, metrics, protocol yields.");
         NAMESPACES.put("kafka", "Kafka, for both jobs.");
         NAMESPACES.put("pubsub", "Pub/Sub, for both jobs.");
         NAMESPACES.put("jdbc", "The JDBC sinks (TimescaleDB, PostgreSQL), for both jobs.");
@@ -247,7 +250,7 @@ public final class ConfigurationDocs {
                     + "\n"
                     + "## Naming rule\n"
                     + "\n"
-                    + "- A key starts with the job that reads it: `market.*` or `treasury.*`.\n"
+                    + "- A key starts with the job that reads it: `market.*`, `treasury.*` or `activity.*`.\n"
                     + "- An option both jobs read starts with the system it configures instead:"
                     + " `kafka.*`, `pubsub.*`, `jdbc.*`, `sinks.*`.\n"
                     + "- Under a job, what names or tunes an external resource continues with its"

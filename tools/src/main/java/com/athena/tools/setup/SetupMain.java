@@ -43,14 +43,16 @@ import java.util.stream.Stream;
 public final class SetupMain {
     private static final Logger LOG = LoggerFactory.getLogger(SetupMain.class);
 
-    /** The Kafka topics of both jobs. */
+    /** The Kafka topics of the jobs. */
     public static final List<String> KAFKA_TOPICS =
             List.of(
                     "market.trades",
                     "market.dlq",
                     "treasury.events",
                     "treasury.dlq",
-                    "agent.transitions");
+                    "agent.transitions",
+                    "market.conditions",
+                    "activity.dlq");
 
     /** Pub/Sub subscriptions and their topics. */
     public static final List<List<String>> PUBSUB_SUBSCRIPTIONS =
@@ -59,7 +61,8 @@ public final class SetupMain {
                     // The treasury reads the snapshots too: its own subscription, so that the
                     // two jobs do not split the messages between them.
                     List.of("treasury-market-snapshots-sub", "market-snapshots"),
-                    List.of("agent-costs-sub", "agent-costs"));
+                    List.of("agent-costs-sub", "agent-costs"),
+                    List.of("agent-activity-sub", "agent-activity"));
 
     /**
      * Partitions of a new topic: at least 3, so that the jobs' sources spread over subtasks and the
