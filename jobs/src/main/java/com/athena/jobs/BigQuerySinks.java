@@ -17,9 +17,9 @@ import org.apache.flink.configuration.Configuration;
 import java.util.List;
 
 /**
- * The BigQuery sinks both jobs build the same way: a table's Storage Write sink (exactly once),
- * whose rows rejected for their content go to the job's dead-letter outputs (Kafka and TimescaleDB)
- * once their checkpoint's commit is done.
+ * The BigQuery sinks the jobs build the same way: a table's Storage Write sink (exactly once, or
+ * idempotent upserts for a table with a primary key), whose rows rejected for their content go to
+ * the job's dead-letter outputs (Kafka and TimescaleDB) once their checkpoint's commit is done.
  */
 public final class BigQuerySinks {
     private BigQuerySinks() {}
@@ -41,14 +41,46 @@ public final class BigQuerySinks {
             String dlqTopic,
             JdbcEndpoint timescale,
             Configuration config) {
+        return storageWrite(
+                endpoint,
+                mapper,
+                null,
+                uid,
+                rejectedUid,
+                deadLetterSource,
+                kafka,
+                dlqTopic,
+                timescale,
+                config);
+    }
+
+    /**
+     * A table's Storage Write sink in upsert mode (change data capture by the table's primary key,
+     * at least once and idempotent) when {@code upsert} is given, else as {@link #storageWrite(
+     * StorageWriteEndpoint, BigQueryRowMapper, String, String, String, KafkaEndpoint, String,
+     * JdbcEndpoint, Configuration)}.
+     */
+    public static <T> NamedSink<T> storageWrite(
+            StorageWriteEndpoint endpoint,
+            BigQueryRowMapper<T> mapper,
+            StorageWriteSink.ChangeSequence<T> upsert,
+            String uid,
+            String rejectedUid,
+            String deadLetterSource,
+            KafkaEndpoint kafka,
+            String dlqTopic,
+            JdbcEndpoint timescale,
+            Configuration config) {
         List<Sink<DeadLetter>> deadLetters =
                 List.of(
                         KafkaSinks.deadLetters(kafka, dlqTopic),
                         JdbcSinks.deadLetters(timescale, CommonOptions.jdbcExecution(config)));
-        return NamedSink.of(
-                uid,
+        StorageWriteSink.Builder<T> builder =
                 StorageWriteSink.builder(endpoint, mapper)
-                        .deadLetters(deadLetterSource, rejectedUid, deadLetters)
-                        .build());
+                        .deadLetters(deadLetterSource, rejectedUid, deadLetters);
+        if (upsert != null) {
+            builder.upsert(upsert);
+        }
+        return NamedSink.of(uid, builder.build());
     }
 }

@@ -82,8 +82,18 @@ import java.util.regex.Pattern;
  * INVALID_STREAM_STATE}), unknown ({@code STREAM_NOT_FOUND}) or already committed ({@code
  * STREAM_ALREADY_COMMITTED}), in which case nothing is committed and the response has no commit
  * time; {@code GetWriteStream}. Rows of a COMMITTED or default stream are visible once appended,
- * rows of a PENDING stream once committed. It de-duplicates nothing. Not done: BUFFERED streams and
- * {@code FlushRows}, quotas, types beyond the columns' proto types, partitions, queries.
+ * rows of a PENDING stream once committed. It de-duplicates nothing.
+ *
+ * <p>Change data capture as BigQuery documents it, on the default stream of a table declared with a
+ * primary key: a writer schema with the pseudo-columns {@code _CHANGE_TYPE} and {@code
+ * _CHANGE_SEQUENCE_NUMBER}; {@code UPSERT} replaces the row of its key (or adds it), {@code DELETE}
+ * removes it; per key the change with the highest sequence number wins (sections of up to 16 hex
+ * digits separated by {@code /}, compared section by section as numbers), and a change whose number
+ * is equal to or lower than the one applied is ignored; without sequence numbers the later append
+ * wins. {@code _CHANGE_TYPE} on a table without a primary key, or on a stream other than the
+ * default one, is refused with {@code INVALID_ARGUMENT}; a bad change type or sequence number is a
+ * row error. Not done: BUFFERED streams and {@code FlushRows}, quotas, types beyond the columns'
+ * proto types, partitions, queries.
  *
  * <p>Failures can be injected for the next appends: an error that ends the connection before the
  * rows are written ({@link #failNextAppends}), or after they were written, as when the response is
@@ -109,6 +119,11 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
 
     // Guarded by "this".
     private final Map<String, TableSchema> schemas = new HashMap<>();
+    private final Map<String, List<String>> primaryKeys = new HashMap<>();
+
+    /** Per CDC table, per key: the sequence number of the change applied (deletes included). */
+    private final Map<String, Map<List<Object>, String>> sequences = new HashMap<>();
+
     private final Map<String, List<Map<String, Object>>> committed = new HashMap<>();
     private final Map<String, StreamState> streams = new LinkedHashMap<>();
     private final Deque<Status.Code> failBefore = new ArrayDeque<>();
@@ -147,7 +162,22 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
     /** Declares a table. Streams can only be created on declared tables. */
     public synchronized void defineTable(
             String projectId, String datasetId, String table, TableSchema schema) {
-        schemas.put(tablePath(projectId, datasetId, table), schema);
+        defineTable(projectId, datasetId, table, schema, List.of());
+    }
+
+    /**
+     * Declares a table with a primary key ({@code PRIMARY KEY (...) NOT ENFORCED}): its default
+     * stream takes CDC rows. An empty key declares a plain table.
+     */
+    public synchronized void defineTable(
+            String projectId,
+            String datasetId,
+            String table,
+            TableSchema schema,
+            List<String> primaryKey) {
+        String path = tablePath(projectId, datasetId, table);
+        schemas.put(path, schema);
+        primaryKeys.put(path, List.copyOf(primaryKey));
     }
 
     /**
@@ -159,7 +189,12 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
         for (String table : tables) {
             try {
                 String ddl = Files.readString(dir.resolve(table + ".sql"), StandardCharsets.UTF_8);
-                defineTable(projectId, datasetId, table, parseDdl(ddl));
+                defineTable(
+                        projectId,
+                        datasetId,
+                        table,
+                        parseDdl(ddl),
+                        BigQueryDdl.parse(ddl).primaryKey());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -168,8 +203,8 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
 
     /**
      * The schema of a {@code CREATE TABLE} statement of {@code sql/bigquery} as {@link BigQueryDdl}
-     * reads it (the same reading {@code setup} sends to {@code tables.insert}): NOT NULL as
-     * REQUIRED, {@code ARRAY<T>} as REPEATED.
+     * reads it (its primary key: {@link BigQueryDdl#primaryKey()}) (the same reading {@code setup}
+     * sends to {@code tables.insert}): NOT NULL as REQUIRED, {@code ARRAY<T>} as REPEATED.
      */
     public static TableSchema parseDdl(String ddl) {
         BigQueryDdl table = BigQueryDdl.parse(ddl);
@@ -285,6 +320,7 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
     /** Forgets streams, rows and pending failures; keeps the tables. */
     public synchronized void reset() {
         committed.clear();
+        sequences.clear();
         streams.clear();
         failBefore.clear();
         failAfter.clear();
@@ -678,7 +714,31 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
             for (TableFieldSchema f : schema.getFieldsList()) {
                 columns.put(f.getName().toLowerCase(Locale.ROOT), f);
             }
+            boolean cdc = false;
             for (FieldDescriptor f : descriptor.getFields()) {
+                String field = f.getName().toUpperCase(Locale.ROOT);
+                if (field.equals(CHANGE_TYPE) || field.equals(CHANGE_SEQUENCE_NUMBER)) {
+                    if (primaryKeys.getOrDefault(s.table, List.of()).isEmpty()) {
+                        return errorResponse(
+                                Status.Code.INVALID_ARGUMENT,
+                                null,
+                                s.name,
+                                "The pseudo-column "
+                                        + f.getName()
+                                        + " is only supported on tables with a primary key");
+                    }
+                    if (!s.isDefault) {
+                        return errorResponse(
+                                Status.Code.INVALID_ARGUMENT,
+                                null,
+                                s.name,
+                                "The pseudo-column "
+                                        + f.getName()
+                                        + " is only supported on the default stream");
+                    }
+                    cdc |= field.equals(CHANGE_TYPE);
+                    continue;
+                }
                 if (!columns.containsKey(f.getName().toLowerCase(Locale.ROOT))) {
                     return errorResponse(
                             Status.Code.INVALID_ARGUMENT,
@@ -706,7 +766,13 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
                                         ? ((ByteString) value).toStringUtf8()
                                         : value);
                     }
+                    if (cdc) {
+                        problem = cdcProblem(row);
+                    }
                     for (TableFieldSchema column : schema.getFieldsList()) {
+                        if (problem.isPresent()) {
+                            break;
+                        }
                         if (column.getMode() == TableFieldSchema.Mode.REQUIRED
                                 && !row.containsKey(column.getName())) {
                             problem = Optional.of("Missing required field: " + column.getName());
@@ -777,7 +843,11 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
                 }
             }
             s.rows.addAll(rows);
-            if (s.type == WriteStream.Type.COMMITTED) {
+            if (cdc) {
+                for (Map<String, Object> row : rows) {
+                    applyChange(s.table, row);
+                }
+            } else if (s.type == WriteStream.Type.COMMITTED) {
                 committed.computeIfAbsent(s.table, t -> new ArrayList<>()).addAll(rows);
             }
             AppendRowsResponse.AppendResult.Builder appended =
@@ -816,6 +886,101 @@ public final class LocalBigQueryWriteServer implements AutoCloseable {
                 response.onCompleted();
             }
         }
+    }
+
+    static final String CHANGE_TYPE = "_CHANGE_TYPE";
+    static final String CHANGE_SEQUENCE_NUMBER = "_CHANGE_SEQUENCE_NUMBER";
+    private static final Pattern SEQUENCE_NUMBER =
+            Pattern.compile("^[0-9A-Fa-f]{1,16}(?:/[0-9A-Fa-f]{1,16}){0,3}$");
+
+    /** The pseudo-column's value in a row, whatever the case of the writer's field name. */
+    private static Object pseudo(Map<String, Object> row, String name) {
+        for (Map.Entry<String, Object> e : row.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(name)) {
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static Optional<String> cdcProblem(Map<String, Object> row) {
+        Object type = pseudo(row, CHANGE_TYPE);
+        if (!"UPSERT".equals(type) && !"DELETE".equals(type)) {
+            return Optional.of("_CHANGE_TYPE must be UPSERT or DELETE, not " + type);
+        }
+        Object sequence = pseudo(row, CHANGE_SEQUENCE_NUMBER);
+        if (sequence != null && !SEQUENCE_NUMBER.matcher(sequence.toString()).matches()) {
+            return Optional.of("Invalid _CHANGE_SEQUENCE_NUMBER: " + sequence);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Compares two sequence numbers as BigQuery does: section by section, each a hexadecimal
+     * number; with equal leading sections the one with more sections is higher.
+     */
+    static int compareSequenceNumbers(String a, String b) {
+        String[] x = a.split("/");
+        String[] y = b.split("/");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c =
+                    Long.compareUnsigned(
+                            Long.parseUnsignedLong(x[i], 16), Long.parseUnsignedLong(y[i], 16));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(x.length, y.length);
+    }
+
+    /** Applies one CDC row to its table's visible rows by primary key. */
+    private void applyChange(String table, Map<String, Object> change) {
+        Map<String, Object> row = new LinkedHashMap<>(change);
+        row.keySet()
+                .removeIf(
+                        k ->
+                                k.equalsIgnoreCase(CHANGE_TYPE)
+                                        || k.equalsIgnoreCase(CHANGE_SEQUENCE_NUMBER));
+        List<Object> key = key(table, row);
+        Map<List<Object>, String> applied = sequences.computeIfAbsent(table, t -> new HashMap<>());
+        Object sequence = pseudo(change, CHANGE_SEQUENCE_NUMBER);
+        if (sequence != null) {
+            String previous = applied.get(key);
+            if (previous != null && compareSequenceNumbers(sequence.toString(), previous) <= 0) {
+                return; // an older or the same change: ignored, as BigQuery documents
+            }
+            applied.put(key, sequence.toString());
+        }
+        List<Map<String, Object>> rows = committed.computeIfAbsent(table, t -> new ArrayList<>());
+        int index = -1;
+        for (int i = 0; i < rows.size(); i++) {
+            if (key(table, rows.get(i)).equals(key)) {
+                index = i;
+                break;
+            }
+        }
+        boolean delete = "DELETE".equals(pseudo(change, CHANGE_TYPE));
+        if (delete && index >= 0) {
+            rows.remove(index);
+        } else if (!delete && index >= 0) {
+            rows.set(index, row);
+        } else if (!delete) {
+            rows.add(row);
+        }
+    }
+
+    private List<Object> key(String table, Map<String, Object> row) {
+        List<Object> key = new ArrayList<>();
+        for (String column : primaryKeys.get(table)) {
+            Object value = null;
+            for (Map.Entry<String, Object> e : row.entrySet()) {
+                if (e.getKey().equalsIgnoreCase(column)) {
+                    value = e.getValue();
+                }
+            }
+            key.add(value);
+        }
+        return key;
     }
 
     private static Descriptor descriptor(DescriptorProto proto)

@@ -2,9 +2,11 @@ package com.athena.common.bigquery;
 
 import com.google.cloud.bigquery.Clustering;
 import com.google.cloud.bigquery.Field;
+import com.google.cloud.bigquery.PrimaryKey;
 import com.google.cloud.bigquery.Schema;
 import com.google.cloud.bigquery.StandardSQLTypeName;
 import com.google.cloud.bigquery.StandardTableDefinition;
+import com.google.cloud.bigquery.TableConstraints;
 import com.google.cloud.bigquery.TableDefinition;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableInfo;
@@ -21,10 +23,10 @@ import java.util.regex.Pattern;
 /**
  * One file of {@code sql/bigquery} as the resource {@code tables.insert} creates: a table's columns
  * (NOT NULL as REQUIRED, {@code ARRAY<T>} as REPEATED), its {@code PARTITION BY DATE(column)}
- * (daily time partitioning on the column) and {@code CLUSTER BY}; or a view's query, the text after
- * {@code AS} of its {@code CREATE OR REPLACE VIEW}. The files name the dataset {@value
- * #FILE_DATASET}; {@link #tableInfo} puts the table (and the tables a view reads) in the dataset
- * given.
+ * (daily time partitioning on the column), {@code CLUSTER BY} and {@code PRIMARY KEY (...) NOT
+ * ENFORCED} (the table constraint); or a view's query, the text after {@code AS} of its {@code
+ * CREATE OR REPLACE VIEW}. The files name the dataset {@value #FILE_DATASET}; {@link #tableInfo}
+ * puts the table (and the tables a view reads) in the dataset given.
  *
  * <p>Only the forms the files use are read; anything else fails with the file's statement.
  */
@@ -44,13 +46,18 @@ public final class BigQueryDdl {
             Pattern.compile(
                     "PARTITION\\s+BY\\s+DATE\\s*\\(\\s*(\\w+)\\s*\\)", Pattern.CASE_INSENSITIVE);
     private static final Pattern CLUSTER =
-            Pattern.compile("CLUSTER\\s+BY\\s+([\\w\\s,]+?)\\s*(?:;|$)", Pattern.CASE_INSENSITIVE);
+            Pattern.compile("CLUSTER\\s+BY\\s+(\\w+(?:\\s*,\\s*\\w+)*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PRIMARY_KEY =
+            Pattern.compile(
+                    "^\\s*PRIMARY\\s+KEY\\s*\\(([\\w\\s,]+)\\)\\s*NOT\\s+ENFORCED\\s*$",
+                    Pattern.CASE_INSENSITIVE);
     private static final Pattern DATASET_QUALIFIER = Pattern.compile("\\b" + FILE_DATASET + "\\.");
 
     private final String name;
     private final List<Field> columns;
     private final String partitionColumn;
     private final List<String> clustering;
+    private final List<String> primaryKey;
     private final String viewQuery;
 
     private BigQueryDdl(
@@ -58,11 +65,13 @@ public final class BigQueryDdl {
             List<Field> columns,
             String partitionColumn,
             List<String> clustering,
+            List<String> primaryKey,
             String viewQuery) {
         this.name = name;
         this.columns = columns;
         this.partitionColumn = partitionColumn;
         this.clustering = clustering;
+        this.primaryKey = primaryKey;
         this.viewQuery = viewQuery;
     }
 
@@ -75,7 +84,7 @@ public final class BigQueryDdl {
             if (query.endsWith(";")) {
                 query = query.substring(0, query.length() - 1).trim();
             }
-            return new BigQueryDdl(view.group(1), List.of(), null, List.of(), query);
+            return new BigQueryDdl(view.group(1), List.of(), null, List.of(), List.of(), query);
         }
         Matcher table = CREATE_TABLE.matcher(code);
         if (!table.find()) {
@@ -89,8 +98,16 @@ public final class BigQueryDdl {
             depth += c == '(' ? 1 : c == ')' ? -1 : 0;
         }
         List<Field> columns = new ArrayList<>();
+        List<String> primaryKey = new ArrayList<>();
         for (String column : splitColumns(code.substring(start, i - 1))) {
-            columns.add(column(column));
+            Matcher key = PRIMARY_KEY.matcher(column);
+            if (key.matches()) {
+                for (String c : key.group(1).split(",")) {
+                    primaryKey.add(c.trim());
+                }
+            } else {
+                columns.add(column(column));
+            }
         }
         String rest = code.substring(i);
         Matcher partition = PARTITION.matcher(rest);
@@ -106,6 +123,7 @@ public final class BigQueryDdl {
                 List.copyOf(columns),
                 partition.find() ? partition.group(1) : null,
                 List.copyOf(clustering),
+                List.copyOf(primaryKey),
                 null);
     }
 
@@ -129,6 +147,15 @@ public final class BigQueryDdl {
 
     public List<String> clustering() {
         return clustering;
+    }
+
+    /**
+     * The columns of the table's {@code PRIMARY KEY (...) NOT ENFORCED}, empty without one: a table
+     * with a key takes change data capture (UPSERT rows through the Storage Write API's default
+     * stream).
+     */
+    public List<String> primaryKey() {
+        return primaryKey;
     }
 
     /**
@@ -162,6 +189,13 @@ public final class BigQueryDdl {
             }
             if (!clustering.isEmpty()) {
                 table.setClustering(Clustering.newBuilder().setFields(clustering).build());
+            }
+            if (!primaryKey.isEmpty()) {
+                table.setTableConstraints(
+                        TableConstraints.newBuilder()
+                                .setPrimaryKey(
+                                        PrimaryKey.newBuilder().setColumns(primaryKey).build())
+                                .build());
             }
             definition = table.build();
         }

@@ -51,6 +51,17 @@ import java.util.Objects;
  * of its rows) and carries them, with BigQuery's reason, in its committables; after the commit the
  * sink's post-commit topology hands them to the dead-letter sinks. Without it they fail the writer.
  *
+ * <p>Upsert mode ({@link Builder#upsert}), for a table with {@code PRIMARY KEY (...) NOT ENFORCED}:
+ * BigQuery's change data capture. Each row goes to the table's default stream with the
+ * pseudo-columns {@code _CHANGE_TYPE = 'UPSERT'} and {@code _CHANGE_SEQUENCE_NUMBER} (from the
+ * element: {@link ChangeSequence}); BigQuery keeps, per key, the row of the highest sequence number
+ * and ignores an upsert whose number is not higher than the one it holds. Every row is applied
+ * before the checkpoint barrier passes the writer, so a row is never lost; a restore replays the
+ * rows since the checkpoint and may send an upsert again, which changes nothing (same sequence
+ * number) and cannot undo a newer change (lower number). At least once, idempotent: the table ends
+ * as if each change had been applied once. Nothing is committed: the rows are visible once
+ * appended.
+ *
  * <p>The same {@link BigQueryRowMapper}s serve this sink and the {@code insertAll} {@link
  * BigQuerySink}; the insert id is not used here (offsets and commits make it unnecessary).
  *
@@ -87,6 +98,51 @@ public final class StorageWriteSink<T>
     /** Rows rejected for their content and turned into dead letters. */
     public static final String ROWS_REJECTED_METRIC = "bigqueryRowsRejected";
 
+    /** CDC's pseudo-column of the change's kind. */
+    public static final String CHANGE_TYPE = "_CHANGE_TYPE";
+
+    /** CDC's pseudo-column that orders the changes of one key. */
+    public static final String CHANGE_SEQUENCE_NUMBER = "_CHANGE_SEQUENCE_NUMBER";
+
+    /** The {@link #CHANGE_TYPE} of a row that inserts or replaces the row of its key. */
+    public static final String UPSERT = "UPSERT";
+
+    /**
+     * The {@code _CHANGE_SEQUENCE_NUMBER} of an element: a pure function of the change it carries,
+     * growing with each later change of the same key, so that a replayed change gets the number it
+     * had. See {@link #sequenceNumber(long...)} for the format.
+     *
+     * @param <T> the element type
+     */
+    @FunctionalInterface
+    public interface ChangeSequence<T> extends java.io.Serializable {
+        String sequenceNumber(T element);
+    }
+
+    /**
+     * BigQuery's form of a change sequence number: up to four sections of up to 16 hexadecimal
+     * digits, separated by {@code /}, compared section by section. Each part is written with 16
+     * digits so that numeric and text order agree.
+     *
+     * @param parts the sections, most significant first, each at least 0
+     */
+    public static String sequenceNumber(long... parts) {
+        if (parts.length < 1 || parts.length > 4) {
+            throw new IllegalArgumentException("A sequence number has 1 to 4 sections");
+        }
+        StringBuilder sb = new StringBuilder();
+        for (long part : parts) {
+            if (part < 0) {
+                throw new IllegalArgumentException("A sequence number section is at least 0");
+            }
+            if (sb.length() > 0) {
+                sb.append('/');
+            }
+            sb.append(String.format(java.util.Locale.ROOT, "%016X", part));
+        }
+        return sb.toString();
+    }
+
     private final StorageWriteEndpoint endpoint;
     private final BigQueryRowMapper<T> mapper;
     private final int maxBatchRows;
@@ -95,6 +151,9 @@ public final class StorageWriteSink<T>
 
     /** The {@code source} of the dead letters of rejected rows; null: rejected rows fail. */
     private final String deadLetterSource;
+
+    /** Null: exactly once through PENDING streams; else CDC upserts (at least once, idempotent). */
+    private final ChangeSequence<T> upsert;
 
     /** Builds the post-commit topology on the client only; never shipped to the cluster. */
     private final transient DeadLetterRoute deadLetterRoute;
@@ -105,6 +164,7 @@ public final class StorageWriteSink<T>
         this.maxBatchRows = b.maxBatchRows;
         this.retry = new RetryPolicy(b.maxAttempts, b.initialBackoff, b.maxBackoff);
         this.clientRetryDuration = b.clientRetryDuration;
+        this.upsert = b.upsert;
         this.deadLetterRoute = b.deadLetterRoute;
         this.deadLetterSource = b.deadLetterRoute == null ? null : b.deadLetterRoute.source;
     }
@@ -146,6 +206,7 @@ public final class StorageWriteSink<T>
                 retry,
                 clientRetryDuration,
                 deadLetterSource,
+                upsert,
                 context.metricGroup());
     }
 
@@ -161,6 +222,7 @@ public final class StorageWriteSink<T>
                 retry,
                 clientRetryDuration,
                 deadLetterSource,
+                upsert,
                 context.metricGroup());
     }
 
@@ -215,6 +277,11 @@ public final class StorageWriteSink<T>
         return maxBatchRows;
     }
 
+    /** Whether rows are CDC upserts to the default stream ({@link Builder#upsert}). */
+    public boolean isUpsert() {
+        return upsert != null;
+    }
+
     RetryPolicy retry() {
         return retry;
     }
@@ -233,6 +300,7 @@ public final class StorageWriteSink<T>
         private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
         private Duration clientRetryDuration = DEFAULT_CLIENT_RETRY_DURATION;
         private DeadLetterRoute deadLetterRoute;
+        private ChangeSequence<T> upsert;
 
         private Builder(StorageWriteEndpoint endpoint, BigQueryRowMapper<T> mapper) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -284,6 +352,17 @@ public final class StorageWriteSink<T>
          */
         public Builder<T> deadLetters(String source, String uid, List<Sink<DeadLetter>> sinks) {
             this.deadLetterRoute = new DeadLetterRoute(source, uid, sinks);
+            return this;
+        }
+
+        /**
+         * Upsert mode for a table with a primary key (change data capture): every row is an UPSERT
+         * on the table's key through the default stream, ordered per key by {@code sequence}. The
+         * rows of the mapper must carry every column of the row each time, since an upsert replaces
+         * the whole row.
+         */
+        public Builder<T> upsert(ChangeSequence<T> sequence) {
+            this.upsert = Objects.requireNonNull(sequence, "sequence");
             return this;
         }
 

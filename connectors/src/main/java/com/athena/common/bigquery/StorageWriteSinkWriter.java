@@ -12,14 +12,17 @@ import com.google.cloud.bigquery.storage.v1.BQTableSchemaToProtoDescriptor;
 import com.google.cloud.bigquery.storage.v1.BigQueryWriteClient;
 import com.google.cloud.bigquery.storage.v1.CreateWriteStreamRequest;
 import com.google.cloud.bigquery.storage.v1.FinalizeWriteStreamResponse;
+import com.google.cloud.bigquery.storage.v1.GetWriteStreamRequest;
 import com.google.cloud.bigquery.storage.v1.JsonToProtoMessage;
 import com.google.cloud.bigquery.storage.v1.ProtoRows;
 import com.google.cloud.bigquery.storage.v1.ProtoSchema;
 import com.google.cloud.bigquery.storage.v1.ProtoSchemaConverter;
 import com.google.cloud.bigquery.storage.v1.RowError;
 import com.google.cloud.bigquery.storage.v1.StreamWriter;
+import com.google.cloud.bigquery.storage.v1.TableFieldSchema;
 import com.google.cloud.bigquery.storage.v1.TableSchema;
 import com.google.cloud.bigquery.storage.v1.WriteStream;
+import com.google.cloud.bigquery.storage.v1.WriteStreamView;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.DescriptorValidationException;
 import org.json.JSONArray;
@@ -43,7 +46,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The writer of {@link StorageWriteSink}: appends each table's rows to a PENDING stream of its own
  * at explicit offsets, and at every checkpoint finalizes the streams and hands them to the
- * committer.
+ * committer; in upsert mode it appends UPSERT rows to the table's default stream and has every row
+ * applied before each checkpoint barrier passes.
  */
 final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, StorageWriteCommittable> {
     private static final Logger LOG = LoggerFactory.getLogger(StorageWriteSinkWriter.class);
@@ -56,6 +60,9 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
 
     /** Null: a row rejected for its content fails the writer. */
     private final String deadLetterSource;
+
+    /** Null: PENDING streams, two-phase commit; else UPSERT rows to the default stream (CDC). */
+    private final StorageWriteSink.ChangeSequence<T> upsert;
 
     private final BigQueryWriteClient client;
     private final Counter rowsAppended;
@@ -83,6 +90,7 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
             RetryPolicy retry,
             Duration clientRetryDuration,
             String deadLetterSource,
+            StorageWriteSink.ChangeSequence<T> upsert,
             SinkWriterMetricGroup metrics)
             throws IOException {
         this.endpoint = endpoint;
@@ -91,6 +99,7 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         this.retry = retry;
         this.clientRetryDuration = clientRetryDuration;
         this.deadLetterSource = deadLetterSource;
+        this.upsert = upsert;
         this.client = endpoint.openClient();
         this.rowsAppended = metrics.counter(StorageWriteSink.ROWS_APPENDED_METRIC);
         this.bytesAppended = metrics.counter(StorageWriteSink.BYTES_APPENDED_METRIC);
@@ -153,6 +162,10 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                 row.put(e.getKey(), e.getValue());
             }
         }
+        if (upsert != null) {
+            row.put(StorageWriteSink.CHANGE_TYPE, StorageWriteSink.UPSERT);
+            row.put(StorageWriteSink.CHANGE_SEQUENCE_NUMBER, upsert.sequenceNumber(element));
+        }
         TableStream ts =
                 tables.computeIfAbsent(table, t -> new TableStream(t, endpoint.tablePath(t)));
         // The dead letter's identity is deterministic, so a replay upserts the same one.
@@ -183,6 +196,15 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
             append(ts);
             List<DeadLetter> rejected = List.copyOf(ts.rejected);
             ts.rejected.clear();
+            if (upsert != null) {
+                // The default stream has nothing to finalize or commit: every row was applied
+                // when its append was answered, before this barrier passes. A replay after a
+                // restore sends the same upserts again, which change nothing.
+                if (!rejected.isEmpty()) {
+                    committables.add(new StorageWriteCommittable(ts.tablePath, null, 0, rejected));
+                }
+                continue;
+            }
             if (ts.streamName == null) {
                 if (!rejected.isEmpty()) {
                     committables.add(new StorageWriteCommittable(ts.tablePath, null, 0, rejected));
@@ -255,7 +277,11 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
                                     .setMaxRetryDuration(clientRetryDuration)
                                     .build();
                 }
-                AppendRowsResponse response = ts.writer.append(rows, offset).get();
+                // The default stream takes no offsets: a resend may apply an upsert twice, and
+                // the second application changes nothing.
+                AppendRowsResponse response =
+                        (upsert != null ? ts.writer.append(rows) : ts.writer.append(rows, offset))
+                                .get();
                 if (response.hasError()
                         && response.getRowErrorsCount() > 0
                         && deadLetterSource != null) {
@@ -458,6 +484,10 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
     }
 
     private void createStream(TableStream ts) throws IOException, InterruptedException {
+        if (upsert != null) {
+            openDefaultStream(ts);
+            return;
+        }
         CreateWriteStreamRequest request =
                 CreateWriteStreamRequest.newBuilder()
                         .setParent(ts.tablePath)
@@ -478,6 +508,45 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
         ts.protoSchema = ProtoSchemaConverter.convert(ts.descriptor);
         ts.offset = 0;
         LOG.debug("Created PENDING stream {}", ts.streamName);
+    }
+
+    /**
+     * CDC writes to the table's default stream (BigQuery takes {@code _CHANGE_TYPE} nowhere else);
+     * the writer schema is the table's plus the two pseudo-columns, as Google's CDC sample builds
+     * it.
+     */
+    private void openDefaultStream(TableStream ts) throws IOException, InterruptedException {
+        String name = ts.tablePath + "/streams/_default";
+        GetWriteStreamRequest request =
+                GetWriteStreamRequest.newBuilder()
+                        .setName(name)
+                        .setView(WriteStreamView.FULL)
+                        .build();
+        WriteStream stream =
+                withRetries("GetWriteStream " + name, () -> client.getWriteStream(request));
+        ts.streamName = stream.getName().isEmpty() ? name : stream.getName();
+        ts.schema =
+                stream.getTableSchema().toBuilder()
+                        .addFields(pseudoColumn(StorageWriteSink.CHANGE_TYPE))
+                        .addFields(pseudoColumn(StorageWriteSink.CHANGE_SEQUENCE_NUMBER))
+                        .build();
+        try {
+            ts.descriptor =
+                    BQTableSchemaToProtoDescriptor.convertBQTableSchemaToProtoDescriptor(ts.schema);
+        } catch (DescriptorValidationException e) {
+            throw new IOException("The schema of " + ts.tablePath + " has no proto form", e);
+        }
+        ts.protoSchema = ProtoSchemaConverter.convert(ts.descriptor);
+        ts.offset = 0;
+        LOG.debug("Upserting through the default stream {}", ts.streamName);
+    }
+
+    private static TableFieldSchema pseudoColumn(String name) {
+        return TableFieldSchema.newBuilder()
+                .setName(name)
+                .setType(TableFieldSchema.Type.STRING)
+                .setMode(TableFieldSchema.Mode.NULLABLE)
+                .build();
     }
 
     private long finalizeStream(TableStream ts) throws IOException, InterruptedException {

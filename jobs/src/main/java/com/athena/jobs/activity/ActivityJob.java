@@ -64,7 +64,8 @@ public final class ActivityJob {
      *
      * @param decisions every enriched decision (BigQuery {@code agent_decisions})
      * @param recentDecisions each agent's recent decisions (Firestore {@code agent_data_decisions})
-     * @param memoryFormations each memory at its formation (BigQuery {@code memory_formations})
+     * @param memoryFormations each change of a memory, formation and recalls, as upserts (BigQuery
+     *     {@code memory_formations}, one row per memory)
      * @param memories every change of a memory, recalls included (TimescaleDB {@code
      *     agent_memories})
      * @param metrics performance metric samples (BigQuery {@code performance_metrics})
@@ -173,9 +174,10 @@ public final class ActivityJob {
                         .name(ActivityNames.MEMORIES);
         attach(memories, sinks.memories());
         if (!sinks.memoryFormations().isEmpty()) {
-            // BigQuery's Storage Write API appends: one row per memory, at its formation.
+            // Every change, formation and recalls: upserts on memory_id keep one row per memory
+            // with its latest recall_count and last_recalled.
             attach(
-                    memories.filter(m -> m.formation != null && m.isFormationRecord())
+                    memories.filter(m -> m.formation != null)
                             .uid(ActivityNames.MEMORY_FORMATIONS_FILTER)
                             .name(ActivityNames.MEMORY_FORMATIONS_FILTER),
                     sinks.memoryFormations());

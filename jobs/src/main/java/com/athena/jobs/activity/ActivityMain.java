@@ -139,6 +139,7 @@ public final class ActivityMain {
                     BigQuerySinks.storageWrite(
                             bigquery,
                             new ActivityRows.Memories(),
+                            ActivityRows.Memories::sequenceNumber,
                             ActivityNames.SINK_MEMORIES_BIGQUERY,
                             ActivityNames.rejectedRows(ActivityNames.SINK_MEMORIES_BIGQUERY),
                             ActivityNames.DLQ_BIGQUERY_MEMORIES,

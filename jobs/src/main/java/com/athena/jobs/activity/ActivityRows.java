@@ -5,6 +5,7 @@ import com.athena.common.activity.EnrichedDecision;
 import com.athena.common.activity.MemoryRecord;
 import com.athena.common.bigquery.BigQueryRowMapper;
 import com.athena.common.bigquery.BigQueryValues;
+import com.athena.common.bigquery.StorageWriteSink;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -111,9 +112,24 @@ public final class ActivityRows {
         }
     }
 
-    /** Memories at their formation into {@code memory_formations}. */
+    /**
+     * Memories into {@code memory_formations}: the whole row at the formation and again at every
+     * recall, written as upserts on {@code memory_id} (see {@link #sequenceNumber}).
+     */
     public static final class Memories implements BigQueryRowMapper<MemoryRecord> {
         private static final long serialVersionUID = 1L;
+
+        /**
+         * The change's {@code _CHANGE_SEQUENCE_NUMBER}: the recall count, then the last recall's
+         * event time. Each change a memory emits has one more recall than the one before (a
+         * formation has the recalls counted so far), so a later change always has a higher number,
+         * and a change replayed after a restore has the number it had, and is ignored by BigQuery
+         * once a newer one is applied.
+         */
+        public static String sequenceNumber(MemoryRecord m) {
+            return StorageWriteSink.sequenceNumber(
+                    m.recallCount, m.lastRecalled == null ? 0L : m.lastRecalled);
+        }
 
         @Override
         public String table(MemoryRecord m) {
