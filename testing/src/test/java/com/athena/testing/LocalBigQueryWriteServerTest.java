@@ -348,6 +348,155 @@ class LocalBigQueryWriteServerTest {
         assertThat(client.finalizeWriteStream(stream.getName()).getRowCount()).isEqualTo(2);
     }
 
+    private static final String MEMORIES = "memory_formations";
+    private static final String MEMORIES_PATH =
+            "projects/" + PROJECT + "/datasets/" + DATASET + "/tables/" + MEMORIES;
+
+    /** The table's schema plus the CDC pseudo-columns, as Google's CDC sample writes it. */
+    private static TableSchema withPseudoColumns(TableSchema table) {
+        TableSchema.Builder b = table.toBuilder();
+        for (String name : List.of("_CHANGE_TYPE", "_CHANGE_SEQUENCE_NUMBER")) {
+            b.addFields(
+                    TableFieldSchema.newBuilder()
+                            .setName(name)
+                            .setType(TableFieldSchema.Type.STRING)
+                            .setMode(TableFieldSchema.Mode.NULLABLE));
+        }
+        return b.build();
+    }
+
+    private static JSONObject memory(String id, long recalls, String type, String sequence) {
+        JSONObject row = new JSONObject();
+        row.put("memory_id", id);
+        row.put("timestamp", "2024-01-15T10:00:00.000000Z");
+        row.put("category", "market_patterns");
+        row.put("recall_count", recalls);
+        row.put("_CHANGE_TYPE", type);
+        if (sequence != null) {
+            row.put("_CHANGE_SEQUENCE_NUMBER", sequence);
+        }
+        return row;
+    }
+
+    private TableSchema memorySchema() throws Exception {
+        return withPseudoColumns(
+                LocalBigQueryWriteServer.parseDdl(
+                        java.nio.file.Files.readString(
+                                Path.of("../sql/bigquery", MEMORIES + ".sql"))));
+    }
+
+    private Map<String, Long> recallsById() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (Map<String, Object> r : server.committedRows(MEMORIES)) {
+            assertThat(out.put((String) r.get("memory_id"), (Long) r.get("recall_count")))
+                    .as("one row per key")
+                    .isNull();
+        }
+        return out;
+    }
+
+    @Test
+    void cdcUpsertsApplyByKeyAndTheHighestSequenceNumberWins() throws Exception {
+        server.defineTablesFromDdl(PROJECT, DATASET, Path.of("../sql/bigquery"), MEMORIES);
+        try (JsonStreamWriter writer =
+                JsonStreamWriter.newBuilder(
+                                MEMORIES_PATH + "/streams/_default", memorySchema(), client)
+                        .build()) {
+            assertThat(writer.append(rows(memory("m1", 2, "UPSERT", "2"))).get().hasError())
+                    .isFalse();
+            // Older, then equal: both ignored, as BigQuery documents.
+            writer.append(rows(memory("m1", 1, "UPSERT", "1"))).get();
+            writer.append(rows(memory("m1", 9, "UPSERT", "2"))).get();
+            writer.append(rows(memory("m2", 0, "UPSERT", "0"))).get();
+            assertThat(recallsById()).containsExactly(Map.entry("m1", 2L), Map.entry("m2", 0L));
+
+            // Sections compare as hexadecimal numbers, not as text: 10 (16) is above F (15).
+            writer.append(rows(memory("m1", 15, "UPSERT", "F"))).get();
+            writer.append(rows(memory("m1", 16, "UPSERT", "10"))).get();
+            writer.append(rows(memory("m1", 14, "UPSERT", "E"))).get();
+            assertThat(recallsById()).containsEntry("m1", 16L);
+            // Section by section: 11/0 is above 10/FFFF.
+            writer.append(rows(memory("m2", 1, "UPSERT", "10/FFFF"))).get();
+            writer.append(rows(memory("m2", 2, "UPSERT", "11/0"))).get();
+            writer.append(rows(memory("m2", 3, "UPSERT", "10/FFFFF"))).get();
+            assertThat(recallsById()).containsExactly(Map.entry("m1", 16L), Map.entry("m2", 2L));
+
+            // A DELETE with a higher number removes the row; an older UPSERT cannot revive it.
+            writer.append(rows(memory("m2", 0, "DELETE", "12"))).get();
+            writer.append(rows(memory("m2", 4, "UPSERT", "11/1"))).get();
+            assertThat(recallsById()).containsExactly(Map.entry("m1", 16L));
+        }
+        // The visible row carries the table's columns, not the pseudo-columns.
+        assertThat(server.committedRows(MEMORIES).get(0))
+                .containsKeys("memory_id", "timestamp", "category", "recall_count")
+                .doesNotContainKeys("_change_type", "_change_sequence_number");
+    }
+
+    @Test
+    void cdcWithoutSequenceNumbersAppliesInArrivalOrder() throws Exception {
+        server.defineTablesFromDdl(PROJECT, DATASET, Path.of("../sql/bigquery"), MEMORIES);
+        try (JsonStreamWriter writer =
+                JsonStreamWriter.newBuilder(
+                                MEMORIES_PATH + "/streams/_default", memorySchema(), client)
+                        .build()) {
+            writer.append(rows(memory("m1", 1, "UPSERT", null), memory("m1", 2, "UPSERT", null)))
+                    .get();
+        }
+        assertThat(recallsById()).containsExactly(Map.entry("m1", 2L));
+    }
+
+    @Test
+    void aBadChangeTypeOrSequenceNumberIsARowError() throws Exception {
+        server.defineTablesFromDdl(PROJECT, DATASET, Path.of("../sql/bigquery"), MEMORIES);
+        try (JsonStreamWriter writer =
+                JsonStreamWriter.newBuilder(
+                                MEMORIES_PATH + "/streams/_default", memorySchema(), client)
+                        .build()) {
+            Throwable e =
+                    failure(
+                            writer.append(
+                                    rows(
+                                            memory("m1", 1, "UPSERT", "1"),
+                                            memory("m2", 1, "INSERT", "1"),
+                                            memory("m3", 1, "UPSERT", "xyz"))));
+            assertThat(e).isInstanceOf(Exceptions.AppendSerializationError.class);
+            assertThat(((Exceptions.AppendSerializationError) e).getRowIndexToErrorMessage())
+                    .containsOnlyKeys(1, 2);
+        }
+        assertThat(server.committedRows(MEMORIES)).isEmpty();
+    }
+
+    @Test
+    void changeTypeIsRefusedWithoutAPrimaryKeyOrOutsideTheDefaultStream() throws Exception {
+        // cost_tracking has no primary key: BigQuery refuses the pseudo-column.
+        TableSchema costs = withPseudoColumns(create(WriteStream.Type.PENDING).getTableSchema());
+        JSONObject row = cost("e1", 1);
+        row.put("_CHANGE_TYPE", "UPSERT");
+        try (JsonStreamWriter writer =
+                JsonStreamWriter.newBuilder(TABLE_PATH + "/streams/_default", costs, client)
+                        .build()) {
+            Throwable e = failure(writer.append(rows(row)));
+            assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        }
+        assertThat(server.committedRows(TABLE)).isEmpty();
+
+        // A table with a key, but a PENDING stream: CDC takes the default stream only.
+        server.defineTablesFromDdl(PROJECT, DATASET, Path.of("../sql/bigquery"), MEMORIES);
+        WriteStream pending =
+                client.createWriteStream(
+                        CreateWriteStreamRequest.newBuilder()
+                                .setParent(MEMORIES_PATH)
+                                .setWriteStream(
+                                        WriteStream.newBuilder().setType(WriteStream.Type.PENDING))
+                                .build());
+        try (JsonStreamWriter writer =
+                JsonStreamWriter.newBuilder(pending.getName(), memorySchema(), client).build()) {
+            Throwable e = failure(writer.append(rows(memory("m1", 1, "UPSERT", "1")), 0));
+            assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        }
+        assertThat(client.finalizeWriteStream(pending.getName()).getRowCount()).isZero();
+    }
+
     @Test
     void theFourTablesParse() throws Exception {
         Map<String, Integer> columns =

@@ -83,6 +83,28 @@ final class StorageWriteSinkWriter<T> implements CommittingSinkWriter<T, Storage
     /** By table name; insertion order keeps requests reproducible from the input order. */
     private final Map<String, TableStream> tables = new LinkedHashMap<>();
 
+    /** A writer of PENDING streams (exactly once through the committer). */
+    StorageWriteSinkWriter(
+            StorageWriteEndpoint endpoint,
+            BigQueryRowMapper<T> mapper,
+            int maxBatchRows,
+            RetryPolicy retry,
+            Duration clientRetryDuration,
+            String deadLetterSource,
+            SinkWriterMetricGroup metrics)
+            throws IOException {
+        this(
+                endpoint,
+                mapper,
+                maxBatchRows,
+                retry,
+                clientRetryDuration,
+                deadLetterSource,
+                null,
+                metrics);
+    }
+
+    /** With {@code upsert}: CDC upserts to the default stream; null: PENDING streams. */
     StorageWriteSinkWriter(
             StorageWriteEndpoint endpoint,
             BigQueryRowMapper<T> mapper,

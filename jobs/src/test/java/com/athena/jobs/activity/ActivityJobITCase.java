@@ -253,10 +253,18 @@ class ActivityJobITCase {
                             LOG.info("BigQuery: {} of {} decision rows", rows, decisions);
                             return rows == decisions;
                         });
+                // A memory's row shows at its formation; its recalls update it in place.
                 waitFor(
-                        "BigQuery memory and metric rows",
+                        "BigQuery memory rows with both recalls, and metric rows",
                         () ->
                                 mine(bigquery, ActivityRows.MEMORIES_TABLE).size() == 8
+                                        && mine(bigquery, ActivityRows.MEMORIES_TABLE).stream()
+                                                .allMatch(
+                                                        r ->
+                                                                Long.valueOf(2)
+                                                                        .equals(
+                                                                                r.get(
+                                                                                        "recall_count")))
                                         && mine(bigquery, ActivityRows.METRICS_TABLE).size()
                                                 == day.metrics().size());
                 try (Firestore fs = firestore.open()) {
@@ -633,6 +641,18 @@ class ActivityJobITCase {
                         day.agentB + "-m1",
                         day.agentB + "-m2",
                         day.agentB + "-m3");
+        // One row per memory (upserts on memory_id), with the final recall count and the event
+        // time of the later of its two recalls, as agent_memories in TimescaleDB has them.
+        for (Map<String, Object> m : memories) {
+            String id = (String) m.get("memory_id");
+            int n = Integer.parseInt(id.substring(id.length() - 1));
+            assertThat(m.get("recall_count")).as(id).isEqualTo(2L);
+            assertThat(m.get("last_recalled"))
+                    .as(id)
+                    .isEqualTo(
+                            (ActivityDay.D0 + (1 + 6 * n) * ActivityDay.HOUR + 2 * ActivityDay.HOUR)
+                                    * 1000L);
+        }
         List<Map<String, Object>> metrics = mine(bigquery, ActivityRows.METRICS_TABLE);
         double latencySum =
                 metrics.stream()
