@@ -1,5 +1,6 @@
 package com.athena.jobs.sql;
 
+import com.athena.common.bigquery.BigQueryDdl;
 import com.athena.jobs.market.MarketBarRows;
 import com.athena.jobs.market.MarketSnapshotRows;
 
@@ -56,6 +57,41 @@ public class BigQueryDdlTest {
                 .contains("CREATE TABLE IF NOT EXISTS athena_agent.market_indicators (")
                 .contains("PARTITION BY DATE(timestamp)")
                 .contains("CLUSTER BY symbol, timeframe;");
+    }
+
+    @Test
+    void memoryFormationsIsACdcTableKeyedByMemoryId() throws Exception {
+        String ddl =
+                Files.readString(
+                        Paths.get("..", "sql", "bigquery", "memory_formations.sql"),
+                        StandardCharsets.UTF_8);
+        assertThat(ddl)
+                .contains("PRIMARY KEY (memory_id) NOT ENFORCED")
+                .contains("OPTIONS (max_staleness = INTERVAL 15 MINUTE);");
+        BigQueryDdl table = BigQueryDdl.parse(ddl);
+        assertThat(table.primaryKey()).containsExactly("memory_id");
+        assertThat(table.partitionColumn()).isEqualTo("timestamp");
+        assertThat(table.clustering()).containsExactly("category");
+        assertThat(table.columns()).hasSize(11);
+        assertThat(
+                        table.tableInfo("p", "d")
+                                .<com.google.cloud.bigquery.StandardTableDefinition>getDefinition()
+                                .getTableConstraints()
+                                .getPrimaryKey()
+                                .getColumns())
+                .containsExactly("memory_id");
+        // The other tables append: no key.
+        assertThat(
+                        BigQueryDdl.parse(
+                                        Files.readString(
+                                                Paths.get(
+                                                        "..",
+                                                        "sql",
+                                                        "bigquery",
+                                                        "market_indicators.sql"),
+                                                StandardCharsets.UTF_8))
+                                .primaryKey())
+                .isEmpty();
     }
 
     @Test

@@ -148,6 +148,23 @@ class BigQuerySqlTest {
                 .containsExactlyElementsOf(TreasuryRows.COST_COLUMNS);
     }
 
+    /**
+     * memory_formations is a CDC table: ZetaSQL resolves its unenforced primary key on memory_id
+     * and the max_staleness option beside the partitioning and clustering checked above.
+     */
+    @Test
+    void memoryFormationsHasAnUnenforcedPrimaryKeyAndMaxStaleness() {
+        ResolvedCreateTableStmt table =
+                (ResolvedCreateTableStmt) schema.relation("memory_formations").statement();
+        assertThat(table.getPrimaryKey()).isNotNull();
+        assertThat(table.getPrimaryKey().getUnenforced()).isTrue();
+        assertThat(table.getPrimaryKey().getColumnOffsetList()).containsExactly(0L);
+        assertThat(table.getColumnDefinitionList().get(0).getName()).isEqualTo("memory_id");
+        assertThat(table.getOptionList())
+                .extracting(o -> o.getName())
+                .containsExactly("max_staleness");
+    }
+
     @Test
     void memoryFormationsIsTheSeedsTablePlusAnAgent() {
         assertThat(schema.relation("memory_formations").columnNames())

@@ -86,6 +86,18 @@ class SetupBigQueryTest {
                                 .as(table)
                                 .isGreaterThan(3);
                         assertThat(t.has("view")).as(table).isFalse();
+                        // Only memory_formations is a CDC table: its primary key is created.
+                        List<String> key = new ArrayList<>();
+                        t.path("tableConstraints")
+                                .path("primaryKey")
+                                .path("columns")
+                                .forEach(c -> key.add(c.asText()));
+                        assertThat(key)
+                                .as(table)
+                                .isEqualTo(
+                                        table.equals("memory_formations")
+                                                ? List.of("memory_id")
+                                                : List.of());
                     });
             // Columns as written: NOT NULL is REQUIRED, the rest NULLABLE; on the wire the client
             // names
