@@ -30,7 +30,7 @@ public class MemoryRecord {
 
     public MemoryRecord() {}
 
-    /** Whether this version is the memory's formation (the row BigQuery appends once). */
+    /** Whether this version is the memory's formation (not a recall after it). */
     public boolean isFormationRecord() {
         return FORMATION.equals(change);
     }
