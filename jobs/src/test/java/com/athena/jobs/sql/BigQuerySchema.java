@@ -10,6 +10,7 @@ import com.google.zetasql.SimpleTable;
 import com.google.zetasql.SqlException;
 import com.google.zetasql.Type;
 import com.google.zetasql.ZetaSQLBuiltinFunctionOptions;
+import com.google.zetasql.ZetaSQLOptions.LanguageFeature;
 import com.google.zetasql.ZetaSQLOptions.ProductMode;
 import com.google.zetasql.resolvedast.ResolvedNodes.ResolvedColumnDefinition;
 import com.google.zetasql.resolvedast.ResolvedNodes.ResolvedCreateTableStmt;
@@ -64,6 +65,9 @@ final class BigQuerySchema {
         // language features (JSON, MIN_BY, PARTITION BY / CLUSTER BY in DDL, ...).
         LanguageOptions language = new LanguageOptions().enableMaximumLanguageFeatures();
         language.setSupportsAllStatementKinds();
+        // BigQuery has the INTERVAL type (memory_formations' max_staleness option is one); the
+        // maximum above leaves it out.
+        language.enableLanguageFeature(LanguageFeature.FEATURE_INTERVAL_TYPE);
         language.setProductMode(ProductMode.PRODUCT_EXTERNAL);
         options = new AnalyzerOptions();
         options.setLanguageOptions(language);
