@@ -68,7 +68,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * then), the second half is read but the job is cancelled before any further checkpoint, so those
  * messages are never acknowledged. A second run restores the retained checkpoint and the emulator
  * redelivers the second half once its 10-s ack deadline passes (and any first-half message whose
- * acknowledgement did not make it, which the restored de-duplication state refuses).
+ * acknowledgement did not make it, which the restored de-duplication state refuses; the second half
+ * also repeats a first-half decision, which only that state can refuse).
  *
  * <p>Asserted: the second run really received the redeliveries; BigQuery (the Storage Write sinks
  * on a local write server) holds every decision, memory formation and metric committed exactly
@@ -139,6 +140,9 @@ class ActivityRedeliveryITCase {
         for (int i = 0; i < all.size(); i++) {
             (i % 2 == 0 ? firstHalf : secondHalf).add(all.get(i));
         }
+        // A repeat of an acknowledged first-half decision: after the restore only the restored
+        // de-duplication state can refuse it.
+        secondHalf.add(firstHalf.get(0));
 
         Configuration config = CommonOptions.fromArgs(new String[0]);
         // Redelivered events are seconds of wall time but up to a day of event time behind the
@@ -163,7 +167,9 @@ class ActivityRedeliveryITCase {
                     () -> read(first.getJobID()) == firstHalf.size());
             checkpoint = MiniClusters.checkpoint(cluster, first.getJobID(), Duration.ofMinutes(2));
             Feeds.publish(pubsub, activityTopic, activitySub, secondHalf);
-            waitFor("run 1 to read the second half", () -> read(first.getJobID()) == all.size());
+            waitFor(
+                    "run 1 to read the second half",
+                    () -> read(first.getJobID()) == firstHalf.size() + secondHalf.size());
         } finally {
             first.cancel().get(60, TimeUnit.SECONDS);
         }
@@ -280,7 +286,7 @@ class ActivityRedeliveryITCase {
                         String.format(
                                 "%d activity events over Pub/Sub for 2 agents: %d decisions, 8"
                                         + " memories with 16 recalls, %d metrics, 8 protocol"
-                                        + " yields",
+                                        + " yields, and a repeated decision",
                                 all.size(), decisions.size(), metrics.size()),
                         String.format(
                                 "activity job cancelled after reading %d unacknowledged events,"
@@ -313,6 +319,7 @@ class ActivityRedeliveryITCase {
                 .as("messages redelivered to run 2")
                 .isGreaterThanOrEqualTo(secondHalf.size());
         assertThat(deadLetters).as("parse dead letters").isZero();
+        assertThat(refused).as("duplicates refused by the restored de-duplication").isPositive();
         assertThat(bqDecisions).containsExactlyInAnyOrderElementsOf(expectedDecisions);
         assertThat(bqMemories).containsExactlyInAnyOrderElementsOf(expectedMemories);
         assertThat(bqMetrics).containsExactlyInAnyOrderElementsOf(expectedMetrics);
