@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * start or disagree with the local launcher (bin/services) and the image: the configuration the
  * containers get advertises no loopback address, every volume is writable by the user its service
  * runs as (the volumes-init service chowns them), ports and env keys are bin/services', every
- * service has a healthcheck, both jobs are submitted with BigQuery off, and Prometheus scrapes the
+ * service has a healthcheck, every job is submitted with BigQuery off, and Prometheus scrapes the
  * reporters with the project's rules. ComposeSchemaTest checks the file's shape.
  */
 class ComposeConsistencyTest {
@@ -442,9 +442,31 @@ class ComposeConsistencyTest {
     }
 
     @Test
-    void theClientSubmitsBothJobsWithBigQueryOff() throws Exception {
+    void theClientSubmitsEveryJobWithBigQueryOff() throws Exception {
         JsonNode client = services().get("client");
-        assertThat(client.get("command").toString()).contains("market").contains("treasury");
+        List<String> command = new ArrayList<>();
+        client.get("command").forEach(c -> command.add(c.asText()));
+        assertThat(command).containsExactlyElementsOf(Main.JOBS.keySet());
+        // The script's default list and its accepted names are the same jobs.
+        String submit = DeployFiles.read("deploy/docker/submit-jobs.sh");
+        String jobs = String.join(" ", Main.JOBS.keySet());
+        assertThat(submit)
+                .contains("jobs=(" + jobs + ")")
+                .contains("case $job in " + String.join(" | ", Main.JOBS.keySet()) + ") ;;");
+        // Kubernetes: one FlinkDeployment per job (KubernetesManifestTest checks each).
+        for (String job : Main.JOBS.keySet()) {
+            assertThat(DeployFiles.path("deploy/k8s/athena-" + job + ".yaml")).as(job).exists();
+        }
+        // The TaskManagers' slots hold every job at the default parallelism (no slot sharing
+        // across jobs): a missing slot would leave the last job submitted waiting for resources.
+        Map<String, String> flink =
+                DeployFiles.flinkConfig(DeployFiles.yaml("flink-conf/config.yaml"));
+        int slots =
+                services().get("taskmanager").get("deploy").get("replicas").asInt()
+                        * Integer.parseInt(flink.get("taskmanager.numberOfTaskSlots"));
+        assertThat(slots)
+                .isGreaterThanOrEqualTo(
+                        Main.JOBS.size() * Integer.parseInt(flink.get("parallelism.default")));
         assertThat(client.get("entrypoint").toString()).contains("/opt/athena/submit-jobs.sh");
         // BigQuery has no emulator: off unless ATHENA_JOB_ARGS says otherwise.
         assertThat(env(client).get("ATHENA_JOB_ARGS"))

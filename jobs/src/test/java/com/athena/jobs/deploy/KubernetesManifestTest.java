@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * from a Secret, Prometheus scraping, and only configuration keys Flink 1.20 knows.
  */
 class KubernetesManifestTest {
-    private static final List<String> JOBS = List.of("market", "treasury");
+    private static final List<String> JOBS = List.of("market", "treasury", "activity");
     private static final Pattern LOOPBACK =
             Pattern.compile("(?i)\\blocalhost\\b|\\b127\\.\\d+\\.\\d+\\.\\d+\\b");
 
@@ -195,7 +195,7 @@ class KubernetesManifestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"market", "treasury"})
+    @ValueSource(strings = {"market", "treasury", "activity"})
     void applicationModeOnTheJobImageWithSavepointUpgrades(String job) throws Exception {
         FlinkDeployment d = deployment(job);
         assertThat(d.getMetadata().getName()).isEqualTo("athena-" + job);
@@ -224,7 +224,7 @@ class KubernetesManifestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"market", "treasury"})
+    @ValueSource(strings = {"market", "treasury", "activity"})
     void rocksDbIncrementalCheckpointsOnGcsAndKubernetesHa(String job) throws Exception {
         Map<String, String> conf = deployment(job).getSpec().getFlinkConfiguration();
         assertThat(conf)
@@ -257,6 +257,19 @@ class KubernetesManifestTest {
     }
 
     @Test
+    void everyJobHasItsManifestAndNoManifestIsStray() throws Exception {
+        Set<String> manifests = new TreeSet<>();
+        try (var files = java.nio.file.Files.list(DeployFiles.path("deploy/k8s"))) {
+            files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("athena-") && n.endsWith(".yaml"))
+                    .forEach(n -> manifests.add(n.substring(7, n.length() - 5)));
+        }
+        // The parameterised tests above check exactly these; ComposeConsistencyTest checks that
+        // every job Main runs has its manifest (a job without one would silently not deploy).
+        assertThat(manifests).containsExactlyInAnyOrderElementsOf(JOBS);
+    }
+
+    @Test
     void everyFlinkConfigurationKeyIsOneFlink120Knows() throws Exception {
         assertThat(flinkKeys.size()).as("keys collected").isGreaterThan(300);
         assertThat(flinkKeys.knows("execution.checkpointing.interval")).isTrue();
@@ -278,7 +291,7 @@ class KubernetesManifestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"market", "treasury"})
+    @ValueSource(strings = {"market", "treasury", "activity"})
     void secretsComeFromASecretAndAddressesFromTheConfigMap(String job) throws Exception {
         Container main =
                 deployment(job).getSpec().getPodTemplate().getSpec().getContainers().get(0);
@@ -343,7 +356,7 @@ class KubernetesManifestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"market", "treasury"})
+    @ValueSource(strings = {"market", "treasury", "activity"})
     void prometheusScrapesEveryPod(String job) throws Exception {
         FlinkDeploymentSpec spec = deployment(job).getSpec();
         String port = spec.getFlinkConfiguration().get("metrics.reporter.prom.port");
