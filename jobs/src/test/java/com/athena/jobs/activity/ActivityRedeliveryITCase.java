@@ -440,6 +440,7 @@ class ActivityRedeliveryITCase {
                         NamedSink.of(
                                 ActivityNames.SINK_MEMORIES_BIGQUERY,
                                 StorageWriteSink.builder(endpoint, new ActivityRows.Memories())
+                                        .upsert(ActivityRows.Memories::sequenceNumber)
                                         .build()));
         List<NamedSink<ActivityEvent>> metrics =
                 List.of(
