@@ -45,11 +45,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -845,7 +842,7 @@ class ActivityJobITCase {
 
     private static List<JsonNode> readJson(KafkaEndpoint kafka, String topic) {
         List<JsonNode> nodes = new ArrayList<>();
-        for (ConsumerRecord<String, String> r : readTopic(kafka, topic)) {
+        for (ConsumerRecord<String, String> r : Feeds.readTopic(kafka, topic)) {
             try {
                 nodes.add(JSON.readTree(r.value()));
             } catch (Exception e) {
@@ -853,25 +850,6 @@ class ActivityJobITCase {
             }
         }
         return nodes;
-    }
-
-    private static List<ConsumerRecord<String, String>> readTopic(
-            KafkaEndpoint kafka, String topic) {
-        java.util.Properties props = kafka.clientProperties();
-        props.setProperty("auto.offset.reset", "earliest");
-        try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            return records;
-        }
     }
 
     /** Records parsed plus dead-lettered by a parse operator of the job. */

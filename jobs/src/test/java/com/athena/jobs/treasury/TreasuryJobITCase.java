@@ -29,11 +29,8 @@ import com.google.cloud.firestore.DocumentSnapshot;
 import com.google.cloud.firestore.Firestore;
 import com.google.cloud.firestore.QueryDocumentSnapshot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -257,7 +254,7 @@ class TreasuryJobITCase {
                 waitFor(
                         "Kafka transitions",
                         () -> {
-                            int read = readTopic(kafka, transitionsTopic).size();
+                            int read = Feeds.readTopic(kafka, transitionsTopic).size();
                             LOG.info(
                                     "Kafka: {} transitions on {}, job {}",
                                     read,
@@ -390,7 +387,7 @@ class TreasuryJobITCase {
 
     private void assertKafka(KafkaEndpoint kafka) throws Exception {
         List<JsonNode> transitions = new ArrayList<>();
-        for (ConsumerRecord<String, String> r : readTopic(kafka, transitionsTopic)) {
+        for (ConsumerRecord<String, String> r : Feeds.readTopic(kafka, transitionsTopic)) {
             transitions.add(JSON.readTree(r.value()));
         }
         List<String> s3Transitions =
@@ -417,7 +414,7 @@ class TreasuryJobITCase {
         assertThat(last.get("balance_usd").asDouble()).isCloseTo(20.15, within(EPS));
         assertThat(last.get("trigger").asText()).isEqualTo("cost:s3-d3-llm");
 
-        List<ConsumerRecord<String, String>> deadLetters = readTopic(kafka, dlqTopic);
+        List<ConsumerRecord<String, String>> deadLetters = Feeds.readTopic(kafka, dlqTopic);
         assertThat(deadLetters)
                 .extracting(r -> JSON.readTree(r.value()).get("reason").asText())
                 .containsExactlyInAnyOrder(
@@ -545,25 +542,6 @@ class TreasuryJobITCase {
             }
         }
         return 0;
-    }
-
-    private static List<ConsumerRecord<String, String>> readTopic(
-            KafkaEndpoint kafka, String topic) {
-        java.util.Properties props = kafka.clientProperties();
-        props.setProperty("auto.offset.reset", "earliest");
-        try (KafkaConsumer<String, String> consumer =
-                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (consumer.position(partition) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            return records;
-        }
     }
 
     private static List<String> strings(Connection c, String sql, String arg) throws Exception {
