@@ -387,9 +387,22 @@ class TreasuryJobITCase {
 
     private void assertKafka(KafkaEndpoint kafka) throws Exception {
         List<JsonNode> transitions = new ArrayList<>();
-        for (ConsumerRecord<String, String> r : Feeds.readTopic(kafka, transitionsTopic)) {
-            transitions.add(JSON.readTree(r.value()));
-        }
+        // A fresh consumer's read has come back without the agent's records once in CI, right
+        // after a complete one; read again until they are there, then assert them exactly.
+        Waits.until(
+                "agent " + s3 + "'s transitions in one read",
+                Duration.ofSeconds(60),
+                () -> {
+                    transitions.clear();
+                    for (ConsumerRecord<String, String> r :
+                            Feeds.readTopic(kafka, transitionsTopic)) {
+                        transitions.add(JSON.readTree(r.value()));
+                    }
+                    return transitions.stream()
+                                    .filter(t -> t.get("agent_id").asText().equals(s3))
+                                    .count()
+                            >= 7;
+                });
         List<String> s3Transitions =
                 transitions.stream()
                         .filter(t -> t.get("agent_id").asText().equals(s3))
