@@ -48,6 +48,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Trades/s of the market job on a local MiniCluster (parallelism 2) against a bare keyed job over
@@ -62,7 +63,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * interleaved between the two source readers so that both advance through event time together, as
  * two Kafka partitions would.
  *
- * <p>Usage: {@code JobThroughputBench OUT.md [heap trades] [repetitions] [RocksDB trades]}.
+ * <p>The checkpoint cost at the shipped interval needs longer runs than the ratios: a run of a few
+ * seconds holds one checkpoint or none. Each repetition therefore also runs the market job sized
+ * from its rate without checkpoints in that repetition to last {@code cost seconds} (at least four
+ * shipped intervals), once without checkpoints and once at the shipped interval, in alternating
+ * order, and takes the cost from that pair.
+ *
+ * <p>Usage: {@code JobThroughputBench OUT.md [heap trades] [repetitions] [RocksDB trades] [cost
+ * seconds]}.
  */
 public final class JobThroughputBench {
     static final int PARALLELISM = 2;
@@ -99,11 +107,18 @@ public final class JobThroughputBench {
         ONE_SECOND
     }
 
+    /** What a run is for: the ratio against the bare job, or the checkpoint cost pair. */
+    enum Purpose {
+        RATIO,
+        COST
+    }
+
     /** One measured run. */
     record Run(
             Graph graph,
             String backend,
             Checkpoints checkpoints,
+            Purpose purpose,
             long trades,
             long millis,
             long streamingMillis,
@@ -162,6 +177,7 @@ public final class JobThroughputBench {
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         long rocksN = args.length > 3 ? Long.parseLong(args[3]) : n / 5;
         Path checkpoints = out.toAbsolutePath().getParent().resolve("checkpoints");
+        long costSeconds = args.length > 4 ? Long.parseLong(args[4]) : 40;
         String[] backends = System.getProperty("bench.backends", "hashmap,rocksdb").split(",");
 
         // JIT warm-up of both graphs, not reported.
@@ -173,18 +189,33 @@ public final class JobThroughputBench {
             for (String backend : backends) {
                 long trades = backend.equals("rocksdb") ? rocksN : n;
                 runs.add(run(Graph.BARE, backend, Checkpoints.OFF, trades, checkpoints));
-                for (Checkpoints c : Checkpoints.values()) {
-                    runs.add(run(Graph.MARKET, backend, c, trades, checkpoints));
+                Run off = run(Graph.MARKET, backend, Checkpoints.OFF, trades, checkpoints);
+                runs.add(off);
+                runs.add(run(Graph.MARKET, backend, Checkpoints.ONE_SECOND, trades, checkpoints));
+                long costTrades = Math.max(trades, (long) (off.perSecond() * costSeconds));
+                // Alternating which of the pair runs first evens out drift within a repetition.
+                List<Checkpoints> pair =
+                        r % 2 == 0
+                                ? List.of(Checkpoints.OFF, Checkpoints.SHIPPED)
+                                : List.of(Checkpoints.SHIPPED, Checkpoints.OFF);
+                for (Checkpoints c : pair) {
+                    runs.add(run(Graph.MARKET, backend, c, Purpose.COST, costTrades, checkpoints));
                 }
             }
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         Report report = new Report(runs);
-        Files.writeString(out, report.markdown(n, rocksN, reps));
+        Files.writeString(out, report.markdown(n, rocksN, reps, costSeconds));
         BenchSummary.writePart(out.toAbsolutePath().getParent(), "throughput", report.summary());
     }
 
     static Run run(Graph graph, String backend, Checkpoints checkpoints, long n, Path dir)
+            throws Exception {
+        return run(graph, backend, checkpoints, Purpose.RATIO, n, dir);
+    }
+
+    static Run run(
+            Graph graph, String backend, Checkpoints checkpoints, Purpose purpose, long n, Path dir)
             throws Exception {
         Shipped shipped = Shipped.get();
         Configuration conf = shipped.backend(new Configuration(), backend, dir);
@@ -261,6 +292,7 @@ public final class JobThroughputBench {
                         graph,
                         backend,
                         checkpoints,
+                        purpose,
                         n,
                         result.getNetRuntime(),
                         Math.max(1, streaming),
@@ -269,11 +301,12 @@ public final class JobThroughputBench {
                         SubtaskCounter.completedCheckpoints());
         System.err.printf(
                 Locale.ROOT,
-                "[bench] %s %s checkpoints=%s: %d trades in %d ms (%d ms streaming) = %.0f"
+                "[bench] %s %s checkpoints=%s %s: %d trades in %d ms (%d ms streaming) = %.0f"
                         + " trades/s; per subtask %s; %d checkpoints%n",
                 graph,
                 backend,
                 checkpoints,
+                purpose,
                 n,
                 run.millis(),
                 run.streamingMillis(),
@@ -397,17 +430,22 @@ public final class JobThroughputBench {
         }
 
         /** Trades/s of one configuration, in repetition order. */
-        double[] rates(Graph graph, String backend, Checkpoints c) {
-            return select(graph, backend, c).stream().mapToDouble(Run::perSecond).toArray();
+        double[] rates(Graph graph, String backend, Checkpoints c, Purpose p) {
+            return select(graph, backend, c, p).stream().mapToDouble(Run::perSecond).toArray();
         }
 
-        List<Run> select(Graph graph, String backend, Checkpoints c) {
+        double[] rates(Graph graph, String backend, Checkpoints c) {
+            return rates(graph, backend, c, Purpose.RATIO);
+        }
+
+        List<Run> select(Graph graph, String backend, Checkpoints c, Purpose p) {
             return runs.stream()
                     .filter(
                             r ->
                                     r.graph() == graph
                                             && r.backend().equals(backend)
-                                            && r.checkpoints() == c)
+                                            && r.checkpoints() == c
+                                            && r.purpose() == p)
                     .toList();
         }
 
@@ -426,16 +464,28 @@ public final class JobThroughputBench {
                     rates(Graph.BARE, backend, Checkpoints.OFF));
         }
 
-        /** 1 - (with checkpoints / without), per repetition. */
-        double[] cost(String backend, Checkpoints c) {
+        /**
+         * 1 - (with checkpoints / without), per repetition, by trades per wall-clock second or per
+         * CPU second: the shipped interval from the long pair, every second from the ratio runs.
+         */
+        double[] cost(String backend, Checkpoints c, ToDoubleFunction<Run> rate) {
+            Purpose p = c == Checkpoints.SHIPPED ? Purpose.COST : Purpose.RATIO;
             double[] q =
                     paired(
-                            rates(Graph.MARKET, backend, c),
-                            rates(Graph.MARKET, backend, Checkpoints.OFF));
+                            select(Graph.MARKET, backend, c, p).stream()
+                                    .mapToDouble(rate)
+                                    .toArray(),
+                            select(Graph.MARKET, backend, Checkpoints.OFF, p).stream()
+                                    .mapToDouble(rate)
+                                    .toArray());
             for (int i = 0; i < q.length; i++) {
                 q[i] = 1 - q[i];
             }
             return q;
+        }
+
+        double[] cost(String backend, Checkpoints c) {
+            return cost(backend, c, Run::perSecond);
         }
 
         double[] skews() {
@@ -456,7 +506,7 @@ public final class JobThroughputBench {
             return m;
         }
 
-        String markdown(long n, long rocksN, int reps) {
+        String markdown(long n, long rocksN, int reps, long costSeconds) {
             Shipped shipped = Shipped.get();
             StringBuilder sb = new StringBuilder();
             sb.append("## 2. Job throughput (MiniCluster, parallelism ")
@@ -479,7 +529,12 @@ public final class JobThroughputBench {
                                     + " every %d trades): deployment and shutdown are left out."
                                     + " Figures are medians (min to max) over the repetitions;"
                                     + " ratios are taken within a repetition, then their median."
-                                    + " \"per CPU-s\" divides by the process CPU time used.%n%n",
+                                    + " \"per CPU-s\" divides by the process CPU time used."
+                                    + " The checkpoint cost at the shipped interval comes from a"
+                                    + " second pair of market runs per repetition (cost runs),"
+                                    + " sized to last about %d s at the rate of that repetition's"
+                                    + " run without checkpoints, one without checkpoints and one"
+                                    + " with, the order alternating between repetitions.%n%n",
                             n,
                             rocksN,
                             SYMBOLS.length,
@@ -487,33 +542,37 @@ public final class JobThroughputBench {
                             MAX_PARALLELISM,
                             reps,
                             shipped.describe(),
-                            TradeGenerator.SAMPLE));
+                            TradeGenerator.SAMPLE,
+                            costSeconds));
             sb.append(
-                    "| graph | backend | checkpoints | trades/s | trades per CPU-s | records per"
-                            + " subtask (max / min) |\n|---|---|---|---|---|---|\n");
+                    "| graph | backend | checkpoints | runs | trades/s | trades per CPU-s |"
+                            + " records per subtask (max / min) |\n|---|---|---|---|---|---|---|\n");
             for (String backend : List.of("hashmap", "rocksdb")) {
                 for (Graph g : Graph.values()) {
-                    for (Checkpoints c : Checkpoints.values()) {
-                        List<Run> sel = select(g, backend, c);
-                        if (sel.isEmpty()) {
-                            continue;
+                    for (Purpose p : Purpose.values()) {
+                        for (Checkpoints c : Checkpoints.values()) {
+                            List<Run> sel = select(g, backend, c, p);
+                            if (sel.isEmpty()) {
+                                continue;
+                            }
+                            sb.append(
+                                    String.format(
+                                            Locale.ROOT,
+                                            "| %s | %s | %s | %s | %s | %s | %s |%n",
+                                            g.name().toLowerCase(Locale.ROOT),
+                                            backend,
+                                            label(c, shipped),
+                                            p == Purpose.RATIO ? "ratio" : "cost",
+                                            BenchSummary.stat(rates(g, backend, c, p), "%,.0f"),
+                                            BenchSummary.stat(
+                                                    sel.stream()
+                                                            .mapToDouble(Run::perCpuSecond)
+                                                            .toArray(),
+                                                    "%,.0f"),
+                                            BenchSummary.stat(
+                                                    sel.stream().mapToDouble(Run::skew).toArray(),
+                                                    "%.3f")));
                         }
-                        sb.append(
-                                String.format(
-                                        Locale.ROOT,
-                                        "| %s | %s | %s | %s | %s | %s |%n",
-                                        g.name().toLowerCase(Locale.ROOT),
-                                        backend,
-                                        label(c, shipped),
-                                        BenchSummary.stat(rates(g, backend, c), "%,.0f"),
-                                        BenchSummary.stat(
-                                                sel.stream()
-                                                        .mapToDouble(Run::perCpuSecond)
-                                                        .toArray(),
-                                                "%,.0f"),
-                                        BenchSummary.stat(
-                                                sel.stream().mapToDouble(Run::skew).toArray(),
-                                                "%.3f")));
                     }
                 }
             }
@@ -537,6 +596,17 @@ public final class JobThroughputBench {
                             BenchSummary.stat(scale(cost(backend, c), 100), "%.1f%%"),
                             c == Checkpoints.SHIPPED ? "< 5%" : "");
                 }
+                row(
+                        sb,
+                        "checkpoint cost, "
+                                + backend
+                                + ", "
+                                + label(Checkpoints.SHIPPED, shipped)
+                                + ", by trades per CPU-s",
+                        BenchSummary.stat(
+                                scale(cost(backend, Checkpoints.SHIPPED, Run::perCpuSecond), 100),
+                                "%.1f%%"),
+                        "");
             }
             row(
                     sb,
@@ -545,18 +615,19 @@ public final class JobThroughputBench {
                     "");
             sb.append(
                             "\nAll runs (records per subtask = `numRecordsIn` of the keyed operator's"
-                                    + " subtasks):\n\n| graph | backend | checkpoints | trades | net"
-                                    + " runtime ms | streaming ms | trades/s | records per subtask |"
-                                    + " checkpoints completed |\n")
-                    .append("|---|---|---|---|---|---|---|---|---|\n");
+                                    + " subtasks):\n\n| graph | backend | checkpoints | runs |"
+                                    + " trades | net runtime ms | streaming ms | trades/s | records"
+                                    + " per subtask | checkpoints completed |\n")
+                    .append("|---|---|---|---|---|---|---|---|---|---|\n");
             for (Run r : runs) {
                 sb.append(
                         String.format(
                                 Locale.ROOT,
-                                "| %s | %s | %s | %d | %d | %d | %,.0f | %s | %d |%n",
+                                "| %s | %s | %s | %s | %d | %d | %d | %,.0f | %s | %d |%n",
                                 r.graph(),
                                 r.backend(),
                                 label(r.checkpoints(), shipped),
+                                r.purpose() == Purpose.RATIO ? "ratio" : "cost",
                                 r.trades(),
                                 r.millis(),
                                 r.streamingMillis(),
