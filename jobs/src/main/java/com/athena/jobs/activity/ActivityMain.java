@@ -13,7 +13,6 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.PubSubEndpoint;
-import com.athena.common.connectors.RawPubSubMessages;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.firestore.FirestoreSink;
@@ -22,6 +21,7 @@ import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.SourceFactory;
 import com.athena.jobs.BigQuerySinks;
 import com.athena.jobs.JobOptions;
+import com.athena.jobs.PubSubSources;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -73,7 +73,7 @@ public final class ActivityMain {
         ActivityJob.Sources sources =
                 new ActivityJob.Sources(
                         new ActivityJob.Input<>(
-                                pubsub(
+                                PubSubSources.raw(
                                         pubsub,
                                         config.get(ActivityOptions.ACTIVITY_SUBSCRIPTION),
                                         config),
@@ -184,18 +184,6 @@ public final class ActivityMain {
             KafkaEndpoint kafka, String topic, String groupId, boolean bounded) {
         return SourceFactory.of(
                 KafkaSources.raw(kafka, topic, groupId, bounded),
-                TypeInformation.of(RawRecord.class));
-    }
-
-    private static SourceFactory<RawRecord> pubsub(
-            PubSubEndpoint pubsub, String subscription, Configuration config) throws IOException {
-        return SourceFactory.legacy(
-                pubsub.source(
-                        subscription,
-                        new RawPubSubMessages(subscription),
-                        config.get(CommonOptions.PUBSUB_MAX_MESSAGES_PER_PULL),
-                        config.get(CommonOptions.PUBSUB_PULL_TIMEOUT),
-                        config.get(CommonOptions.PUBSUB_PULL_RETRIES)),
                 TypeInformation.of(RawRecord.class));
     }
 }

@@ -110,10 +110,13 @@ public final class MarketJob {
             attach(snapshots, sinks.snapshots());
         }
 
-        DataStream<MarketBar> rows = indicators(union(bars));
-        attach(rows, sinks.marketData());
-        if (!sinks.conditions().isEmpty()) {
-            attach(conditions(rows, snapshots, env), sinks.conditions());
+        if (!bars.isEmpty()) {
+            // A job on the snapshots alone has no bars: no indicators, no conditions.
+            DataStream<MarketBar> rows = indicators(union(bars));
+            attach(rows, sinks.marketData());
+            if (!sinks.conditions().isEmpty()) {
+                attach(conditions(rows, snapshots, env), sinks.conditions());
+            }
         }
         if (!deadLetters.isEmpty()) {
             attach(union(deadLetters), sinks.deadLetters());

@@ -9,7 +9,6 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.PubSubEndpoint;
-import com.athena.common.connectors.RawPubSubMessages;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.firestore.FirestoreSink;
 import com.athena.common.flink.NamedSink;
@@ -19,6 +18,7 @@ import com.athena.common.market.MarketConditions;
 import com.athena.common.market.MarketSnapshot;
 import com.athena.jobs.BigQuerySinks;
 import com.athena.jobs.JobOptions;
+import com.athena.jobs.PubSubSources;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -69,15 +69,7 @@ public final class MarketMain {
                                 MarketNames.DLQ_TRADES),
                         null,
                         new MarketJob.Input<>(
-                                SourceFactory.legacy(
-                                        pubsub.source(
-                                                subscription,
-                                                new RawPubSubMessages(subscription),
-                                                config.get(
-                                                        CommonOptions.PUBSUB_MAX_MESSAGES_PER_PULL),
-                                                config.get(CommonOptions.PUBSUB_PULL_TIMEOUT),
-                                                config.get(CommonOptions.PUBSUB_PULL_RETRIES)),
-                                        TypeInformation.of(RawRecord.class)),
+                                PubSubSources.raw(pubsub, subscription, config),
                                 settings.snapshotParser::parse,
                                 MarketNames.DLQ_SNAPSHOTS));
 

@@ -10,7 +10,6 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.connectors.PubSubEndpoint;
-import com.athena.common.connectors.RawPubSubMessages;
 import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.firestore.FirestoreSink;
@@ -23,6 +22,7 @@ import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryTransition;
 import com.athena.jobs.BigQuerySinks;
 import com.athena.jobs.JobOptions;
+import com.athena.jobs.PubSubSources;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -73,7 +73,7 @@ public final class TreasuryMain {
         TreasuryJob.Sources sources =
                 new TreasuryJob.Sources(
                         new TreasuryJob.Input<>(
-                                pubsub(pubsub, costs, config),
+                                PubSubSources.raw(pubsub, costs, config),
                                 settings.eventParser,
                                 TreasuryNames.DLQ_COSTS),
                         new TreasuryJob.Input<>(
@@ -87,7 +87,7 @@ public final class TreasuryMain {
                                 settings.eventParser,
                                 TreasuryNames.DLQ_BALANCES),
                         new TreasuryJob.Input<>(
-                                pubsub(pubsub, snapshots, config),
+                                PubSubSources.raw(pubsub, snapshots, config),
                                 settings.snapshotParser::parse,
                                 TreasuryNames.DLQ_SNAPSHOTS),
                         null);
@@ -181,17 +181,5 @@ public final class TreasuryMain {
                                         TreasuryNames.SINK_DEAD_LETTERS_TIMESCALE,
                                         JdbcSinks.deadLetters(timescale, jdbc))));
         return new TreasuryJob(sources, sinks, settings);
-    }
-
-    private static SourceFactory<RawRecord> pubsub(
-            PubSubEndpoint pubsub, String subscription, Configuration config) throws IOException {
-        return SourceFactory.legacy(
-                pubsub.source(
-                        subscription,
-                        new RawPubSubMessages(subscription),
-                        config.get(CommonOptions.PUBSUB_MAX_MESSAGES_PER_PULL),
-                        config.get(CommonOptions.PUBSUB_PULL_TIMEOUT),
-                        config.get(CommonOptions.PUBSUB_PULL_RETRIES)),
-                TypeInformation.of(RawRecord.class));
     }
 }

@@ -12,15 +12,19 @@ import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.jobs.BigQuerySinks;
+import com.athena.jobs.PubSubSources;
 import com.athena.jobs.market.MarketJob;
 import com.athena.jobs.market.MarketKafkaSinks;
 import com.athena.jobs.market.MarketNames;
 import com.athena.jobs.market.MarketOptions;
 import com.athena.jobs.market.MarketSettings;
+import com.athena.jobs.market.MarketSnapshotRows;
 import com.athena.jobs.reliability.BadInputCorpus;
 import com.athena.jobs.treasury.TreasuryJobs;
 import com.athena.jobs.treasury.TreasuryNames;
 import com.athena.jobs.treasury.TreasuryOptions;
+import com.athena.jobs.treasury.TreasuryRows;
 import com.athena.testing.Feeds;
 import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.RealService;
@@ -97,7 +101,7 @@ class ActivityJobITCase {
     private static final Logger LOG = LoggerFactory.getLogger(ActivityJobITCase.class);
     private static final InMemoryReporter REPORTER = InMemoryReporter.createWithRetainedMetrics();
 
-    /** Three jobs at parallelism 1: a slot each. */
+    /** Four jobs at parallelism 1: a slot each. */
     @RegisterExtension static final MiniClusterExtension MINI_CLUSTER = extension();
 
     private static final Duration WAIT = Duration.ofMinutes(4);
@@ -116,6 +120,7 @@ class ActivityJobITCase {
     private final String costsSub = "it-act-costs-sub-" + run;
     private final String snapshotsTopic = "it-act-snap-" + run;
     private final String snapshotsSub = "it-act-snap-sub-" + run;
+    private final String marketSnapshotsSub = "it-act-snap-market-sub-" + run;
     private final String activityTopic = "it-act-activity-" + run;
     private final String activitySub = "it-act-activity-sub-" + run;
 
@@ -132,7 +137,7 @@ class ActivityJobITCase {
                 new MiniClusterResourceConfiguration.Builder()
                         .setConfiguration(config)
                         .setNumberTaskManagers(1)
-                        .setNumberSlotsPerTaskManager(3)
+                        .setNumberSlotsPerTaskManager(4)
                         .build());
     }
 
@@ -159,6 +164,10 @@ class ActivityJobITCase {
         produce(kafka, tradesTopic, day.trades());
         produce(kafka, eventsTopic, day.balances());
         Feeds.publish(pubsub, costsTopic, costsSub, day.costs());
+        try (PubSubEndpoint.Clients clients = pubsub.clients()) {
+            // The market job reads the same snapshots for market_data: its own subscription.
+            clients.ensureSubscription(marketSnapshotsSub, snapshotsTopic, 30);
+        }
         Feeds.publish(pubsub, snapshotsTopic, snapshotsSub, day.snapshots());
         List<String> activity = new ArrayList<>();
         activity.addAll(day.decisions());
@@ -178,11 +187,15 @@ class ActivityJobITCase {
                     Path.of("../sql/bigquery"),
                     ActivityRows.DECISIONS_TABLE,
                     ActivityRows.MEMORIES_TABLE,
-                    ActivityRows.METRICS_TABLE);
+                    ActivityRows.METRICS_TABLE,
+                    TreasuryRows.SNAPSHOTS_TABLE,
+                    TreasuryRows.COSTS_TABLE,
+                    MarketSnapshotRows.TABLE);
             try {
                 JobClient market = startMarket(kafka);
                 jobs.add(market);
-                JobClient treasury = startTreasury(services);
+                jobs.add(startMarketSnapshots(kafka, pubsub, timescale, bigquery));
+                JobClient treasury = startTreasury(services, bigquery);
                 jobs.add(treasury);
                 JobClient activityJob = startActivity(services, bigquery);
                 jobs.add(activityJob);
@@ -275,6 +288,28 @@ class ActivityJobITCase {
                     assertProtocols(fs);
                 }
                 waitFor(
+                        "BigQuery treasury day closes, costs and market snapshots",
+                        () -> {
+                            List<ActivityViews.Snapshot> closes =
+                                    views(bigquery).snapshots().stream()
+                                            .filter(r -> r.type().equals("day_close"))
+                                            .filter(
+                                                    r ->
+                                                            ActivityViews.date(r.millis())
+                                                                    .equals(ActivityDay.DAY))
+                                            .toList();
+                            int costs = mine(bigquery, TreasuryRows.COSTS_TABLE).size();
+                            int snapshots = bigquery.committedRows(MarketSnapshotRows.TABLE).size();
+                            LOG.info(
+                                    "BigQuery: {} day closes, {} costs, {} market snapshots",
+                                    closes.size(),
+                                    costs,
+                                    snapshots);
+                            return closes.size() == 2
+                                    && costs == day.costs().size()
+                                    && snapshots == day.snapshots().size();
+                        });
+                waitFor(
                         "TimescaleDB yields and memories",
                         () -> count(timescale) == day.yields().size() + 8);
             } finally {
@@ -288,7 +323,7 @@ class ActivityJobITCase {
                 }
             }
             assertMemoriesAndMetrics(bigquery);
-            assertViews(kafka, bigquery);
+            assertViews(bigquery);
         }
         assertTimescale(timescale);
         assertDeadLetters(kafka);
@@ -325,7 +360,48 @@ class ActivityJobITCase {
         return execute(config, job::build, "market-" + run);
     }
 
-    private JobClient startTreasury(ServiceEnvironment services) throws Exception {
+    /** The market job on the snapshots alone, writing market_data as MarketMain wires it. */
+    private JobClient startMarketSnapshots(
+            KafkaEndpoint kafka,
+            PubSubEndpoint pubsub,
+            JdbcEndpoint timescale,
+            LocalBigQueryWriteServer bigquery)
+            throws Exception {
+        Configuration config = CommonOptions.fromArgs(new String[0]);
+        config.set(MarketOptions.QUIET_ADVANCE, Duration.ZERO);
+        config.set(CommonOptions.PUBSUB_PULL_TIMEOUT, Duration.ofSeconds(5));
+        MarketSettings settings = new MarketSettings(config);
+        MarketJob job =
+                new MarketJob(
+                        new MarketJob.Sources(
+                                null,
+                                null,
+                                new MarketJob.Input<>(
+                                        PubSubSources.raw(pubsub, marketSnapshotsSub, config),
+                                        settings.snapshotParser::parse,
+                                        MarketNames.DLQ_SNAPSHOTS)),
+                        new MarketJob.Sinks(
+                                List.of(),
+                                List.of(
+                                        BigQuerySinks.storageWrite(
+                                                bigquery.endpoint("athena-local", "athena_agent"),
+                                                new MarketSnapshotRows(),
+                                                MarketNames.SINK_SNAPSHOTS_BIGQUERY,
+                                                MarketNames.rejectedRows(
+                                                        MarketNames.SINK_SNAPSHOTS_BIGQUERY),
+                                                MarketNames.DLQ_BIGQUERY_MARKET_DATA,
+                                                kafka,
+                                                marketDlq,
+                                                timescale,
+                                                config)),
+                                List.of(),
+                                List.of()),
+                        settings);
+        return execute(config, job::build, "market-snapshots-" + run);
+    }
+
+    private JobClient startTreasury(ServiceEnvironment services, LocalBigQueryWriteServer bigquery)
+            throws Exception {
         Configuration config = CommonOptions.fromArgs(new String[0]);
         config.set(TreasuryOptions.OUT_OF_ORDERNESS, Duration.ofDays(10));
         config.set(TreasuryOptions.QUIET_ADVANCE, Duration.ZERO);
@@ -339,7 +415,11 @@ class ActivityJobITCase {
         config.set(CommonOptions.PUBSUB_PULL_TIMEOUT, Duration.ofSeconds(5));
         config.set(CommonOptions.FIRESTORE_ENABLED, false);
         return execute(
-                config, TreasuryJobs.wired(config, services, null)::build, "treasury-" + run);
+                config,
+                TreasuryJobs.wired(
+                                config, services, bigquery.endpoint("athena-local", "athena_agent"))
+                        ::build,
+                "treasury-" + run);
     }
 
     private JobClient startActivity(ServiceEnvironment services, LocalBigQueryWriteServer bigquery)
@@ -484,136 +564,53 @@ class ActivityJobITCase {
     }
 
     /**
-     * What {@code daily_performance} (its decisions, memories and system-metrics parts) and {@code
-     * emotional_correlation} (its per-state decisions) return for the day, computed as their SQL
-     * says from the rows the job wrote, equals an independent computation from the generated inputs
-     * and the transitions on Kafka. The treasury's parts of the views read the treasury job's
-     * tables, which TreasuryJobITCase checks.
+     * What {@code daily_performance} and {@code emotional_correlation} return, computed as their
+     * SQL says from the rows the three jobs wrote, equals the same computation over the tables
+     * derived independently from the day's inputs and the documented treasury rules ({@link
+     * ActivityViews}, {@link ReferenceTreasury}): every column, both agents.
      */
-    private void assertViews(KafkaEndpoint kafka, LocalBigQueryWriteServer bigquery)
-            throws Exception {
-        Map<String, List<JsonNode>> transitions =
-                transitionsByAgent(readJson(kafka, transitionsTopic));
-        List<Map<String, Object>> decisionRows = mine(bigquery, ActivityRows.DECISIONS_TABLE);
-        List<Map<String, Object>> memoryRows = mine(bigquery, ActivityRows.MEMORIES_TABLE);
-        List<Map<String, Object>> metricRows = mine(bigquery, ActivityRows.METRICS_TABLE);
+    private void assertViews(LocalBigQueryWriteServer bigquery) throws Exception {
+        ActivityViews.Facts written = views(bigquery);
+        ActivityViews.Facts expected = ActivityViews.fromInputs(day);
         for (String agent : List.of(day.agentA, day.agentB)) {
-            // As the views' SQL: GROUP BY DATE(timestamp), agent_id over the rows written.
-            List<Map<String, Object>> rows =
-                    decisionRows.stream()
-                            .filter(r -> agent.equals(r.get("agent_id")))
-                            .filter(r -> ActivityDay.DAY.equals(date(r.get("timestamp"))))
-                            .toList();
-            ViewDecisions fromRows = ViewDecisions.ofRows(rows);
-            // Independently: the generated decisions of the agent.
-            List<JsonNode> inputs = new ArrayList<>();
-            for (String d : day.decisions()) {
-                JsonNode n = JSON.readTree(d);
-                if (agent.equals(n.get("agent_id").asText())) {
-                    inputs.add(n);
-                }
-            }
-            ViewDecisions expected = ViewDecisions.ofInputs(inputs);
-            assertThat(fromRows).as("daily_performance decisions of %s", agent).isEqualTo(expected);
-
-            long memories =
-                    memoryRows.stream().filter(r -> agent.equals(r.get("agent_id"))).count();
-            double formationCost =
-                    memoryRows.stream()
-                            .filter(r -> agent.equals(r.get("agent_id")))
-                            .mapToDouble(r -> ((Number) r.get("formation_cost")).doubleValue())
-                            .sum();
-            assertThat(memories).isEqualTo(4);
-            assertThat(formationCost).isCloseTo(0.001 + 0.002 + 0.003 + 0.004, within(1e-12));
-
-            Map<String, double[]> metrics = new HashMap<>();
-            for (Map<String, Object> r : metricRows) {
-                if (agent.equals(r.get("agent_id"))) {
-                    double v = ((Number) r.get("metric_value")).doubleValue();
-                    double[] m =
-                            metrics.computeIfAbsent(
-                                    (String) r.get("metric_name"),
-                                    k -> new double[] {0, 0, Double.NEGATIVE_INFINITY});
-                    m[0]++;
-                    m[1] += v;
-                    m[2] = Math.max(m[2], v);
-                }
-            }
-            assertThat(metrics.get("llm_latency_ms"))
-                    .containsExactly(24, 24 * 800 + 10 * 276, 1030);
-            assertThat(metrics.get("decisions_per_hour")).containsExactly(24, 72, 3);
-
-            // emotional_correlation's state_decisions: per emotional state of the decision.
-            Map<String, ViewDecisions> byStateRows = new HashMap<>();
-            rows.stream()
-                    .filter(r -> r.get("emotional_state") != null)
-                    .collect(Collectors.groupingBy(r -> (String) r.get("emotional_state")))
-                    .forEach((state, rs) -> byStateRows.put(state, ViewDecisions.ofRows(rs)));
-            Map<String, List<JsonNode>> inputsByState = new HashMap<>();
-            for (JsonNode n : inputs) {
-                long time = Instant.parse(n.get("timestamp").asText()).toEpochMilli();
-                String state =
-                        text(
-                                atOrBefore(transitions.getOrDefault(agent, List.of()), time),
-                                "emotional_state");
-                if (state != null) {
-                    inputsByState.computeIfAbsent(state, k -> new ArrayList<>()).add(n);
-                }
-            }
-            Map<String, ViewDecisions> byStateExpected = new HashMap<>();
-            inputsByState.forEach(
-                    (state, ns) -> byStateExpected.put(state, ViewDecisions.ofInputs(ns)));
-            LOG.info("emotional_correlation decisions of {}: {}", agent, byStateRows);
-            assertThat(byStateRows)
+            ActivityViews.DailyPerformance daily =
+                    ActivityViews.dailyPerformance(written, agent, ActivityDay.DAY);
+            LOG.info("daily_performance of {}: {}", agent, daily);
+            assertThat(daily)
+                    .as("daily_performance of %s", agent)
+                    .isEqualTo(ActivityViews.dailyPerformance(expected, agent, ActivityDay.DAY));
+            Map<String, ActivityViews.EmotionalCorrelation> emotions =
+                    ActivityViews.emotionalCorrelation(written, agent);
+            LOG.info("emotional_correlation of {}: {}", agent, emotions);
+            assertThat(emotions)
                     .as("emotional_correlation of %s", agent)
-                    .isEqualTo(byStateExpected);
-            assertThat(byStateRows).containsKey("desperate");
+                    .isEqualTo(ActivityViews.emotionalCorrelation(expected, agent));
+            // The day as the rules make it: the crash's six desperate hours, survival mode, costs.
+            assertThat(emotions).containsKey("desperate");
+            assertThat(emotions.get("desperate").decisionsMade()).isEqualTo(18);
+            assertThat(daily.survivalModeActive()).isTrue();
+            assertThat(daily.operations()).isEqualTo(12);
+            assertThat(daily.memoriesFormed()).isEqualTo(4);
+            assertThat(daily.memoryFormationCost()).isCloseTo(0.01, within(1e-12));
+            assertThat(daily.systemMetrics().get("llm_latency_ms"))
+                    .containsExactly("ms", 24L, 915.0, 1030.0);
         }
+        ActivityViews.DailyPerformance a =
+                ActivityViews.dailyPerformance(written, day.agentA, ActivityDay.DAY);
+        assertThat(a.openingBalance()).isEqualTo(300.0);
+        assertThat(a.closingBalance()).isEqualTo(282.0);
+        assertThat(a.closingState()).isEqualTo("cautious");
     }
 
-    private static String date(Object timestampMicros) {
-        return Instant.ofEpochMilli(((Number) timestampMicros).longValue() / 1000)
-                .toString()
-                .substring(0, 10);
-    }
-
-    /**
-     * The decision aggregates the views compute: COUNT(*), AVG(confidence), COUNTIF(outcome =
-     * 'success'), COUNTIF(outcome IS NOT NULL), SAFE_DIVIDE of the two; the average rounded to 1e-9
-     * so that the order of summation does not matter.
-     */
-    record ViewDecisions(
-            long made,
-            double avgConfidence,
-            long successful,
-            long withOutcome,
-            Double successRate) {
-
-        static ViewDecisions ofRows(List<Map<String, Object>> rows) {
-            return of(
-                    rows.stream().map(r -> ((Number) r.get("confidence")).doubleValue()).toList(),
-                    rows.stream().map(r -> (String) r.get("outcome")).toList());
-        }
-
-        static ViewDecisions ofInputs(List<JsonNode> inputs) {
-            return of(
-                    inputs.stream().map(n -> n.get("confidence").asDouble()).toList(),
-                    inputs.stream()
-                            .map(n -> n.get("outcome").isNull() ? null : n.get("outcome").asText())
-                            .toList());
-        }
-
-        private static ViewDecisions of(List<Double> confidences, List<String> outcomes) {
-            long successful = outcomes.stream().filter("success"::equals).count();
-            long withOutcome = outcomes.stream().filter(o -> o != null).count();
-            double avg = confidences.stream().mapToDouble(d -> d).average().orElse(Double.NaN);
-            return new ViewDecisions(
-                    confidences.size(),
-                    Math.round(avg * 1e9) / 1e9,
-                    successful,
-                    withOutcome,
-                    withOutcome == 0 ? null : (double) successful / withOutcome);
-        }
+    /** The committed rows of the tables the views read, of the day's two agents. */
+    private ActivityViews.Facts views(LocalBigQueryWriteServer bigquery) {
+        return ActivityViews.fromRows(
+                mine(bigquery, TreasuryRows.SNAPSHOTS_TABLE),
+                mine(bigquery, TreasuryRows.COSTS_TABLE),
+                mine(bigquery, ActivityRows.DECISIONS_TABLE),
+                mine(bigquery, ActivityRows.MEMORIES_TABLE),
+                mine(bigquery, ActivityRows.METRICS_TABLE),
+                bigquery.committedRows(MarketSnapshotRows.TABLE));
     }
 
     private void assertProtocols(Firestore fs) throws Exception {

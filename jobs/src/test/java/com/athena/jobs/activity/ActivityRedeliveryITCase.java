@@ -10,13 +10,11 @@ import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSinks;
 import com.athena.common.connectors.PubSubEndpoint;
-import com.athena.common.connectors.RawPubSubMessages;
-import com.athena.common.connectors.RawRecord;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
-import com.athena.common.flink.SourceFactory;
 import com.athena.common.sql.SchemaMigrator;
+import com.athena.jobs.PubSubSources;
 import com.athena.testing.Feeds;
 import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
@@ -26,7 +24,6 @@ import com.athena.testing.RequiresServices;
 import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -452,18 +449,7 @@ class ActivityRedeliveryITCase {
                 new ActivityJob(
                         new ActivityJob.Sources(
                                 new ActivityJob.Input<>(
-                                        SourceFactory.legacy(
-                                                pubsub.source(
-                                                        activitySub,
-                                                        new RawPubSubMessages(activitySub),
-                                                        config.get(
-                                                                CommonOptions
-                                                                        .PUBSUB_MAX_MESSAGES_PER_PULL),
-                                                        config.get(
-                                                                CommonOptions.PUBSUB_PULL_TIMEOUT),
-                                                        config.get(
-                                                                CommonOptions.PUBSUB_PULL_RETRIES)),
-                                                TypeInformation.of(RawRecord.class)),
+                                        PubSubSources.raw(pubsub, activitySub, config),
                                         settings.eventParser,
                                         ActivityNames.DLQ_ACTIVITY),
                                 // No transitions or conditions: while the activity waits for its
