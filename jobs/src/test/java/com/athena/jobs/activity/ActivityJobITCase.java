@@ -27,6 +27,7 @@ import com.athena.jobs.treasury.TreasuryOptions;
 import com.athena.jobs.treasury.TreasuryRows;
 import com.athena.testing.Feeds;
 import com.athena.testing.LocalBigQueryWriteServer;
+import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
 import com.athena.testing.Waits;
@@ -36,9 +37,6 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.Metric;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -851,22 +849,9 @@ class ActivityJobITCase {
 
     /** Records parsed plus dead-lettered by a parse operator of the job. */
     private static long parsed(JobID job, String operator) {
-        return counter(job, operator, ParseOrDeadLetter.METRIC_RECORDS_IN)
-                + counter(job, operator, ParseOrDeadLetter.METRIC_DEAD_LETTERS);
-    }
-
-    private static long counter(JobID job, String operator, String metric) {
-        long sum = 0;
-        for (Map.Entry<MetricGroup, Map<String, Metric>> group :
-                REPORTER.getMetricsByGroup().entrySet()) {
-            Map<String, String> vars = group.getKey().getAllVariables();
-            if (job.toString().equals(vars.get("<job_id>"))
-                    && operator.equals(vars.get("<operator_name>"))
-                    && group.getValue().get(metric) instanceof Counter c) {
-                sum += c.getCount();
-            }
-        }
-        return sum;
+        return MiniClusters.counter(REPORTER, job, operator, ParseOrDeadLetter.METRIC_RECORDS_IN)
+                + MiniClusters.counter(
+                        REPORTER, job, operator, ParseOrDeadLetter.METRIC_DEAD_LETTERS);
     }
 
     private static JobStatus status(JobClient job) {
