@@ -52,13 +52,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * SQL injection and hostile text through the activity job, as {@link InjectionITCase} does for the
  * other two: every free-text field of the activity events ({@link InjectionITCase#HOSTILE}, and a
- * long string of all of them where the column allows) goes in through Pub/Sub and must come back
- * exactly as it went in from every store the job writes: BigQuery ({@code agent_decisions}, {@code
- * memory_formations}, {@code performance_metrics}, local Storage Write API), Firestore ({@code
- * agent_data_decisions}, {@code agent_data_protocols}) and TimescaleDB ({@code protocol_yields},
- * {@code agent_memories}), whose tables still exist with exactly the rows written. The job runs
- * with the shipped watermark settings; a tick 30 days later, sent once the job has read the rest,
- * releases the decisions from the event-time join.
+ * string of all of them near the 10,000-character limit where the field is free text) goes in
+ * through Pub/Sub and must come back exactly as it went in from every store the job writes:
+ * BigQuery ({@code agent_decisions}, {@code memory_formations}, {@code performance_metrics}, local
+ * Storage Write API), Firestore ({@code agent_data_decisions}, {@code agent_data_protocols}) and
+ * TimescaleDB ({@code protocol_yields}, {@code agent_memories}), whose tables still exist with
+ * exactly the rows written. The job runs with the shipped watermark settings; a tick 30 days later,
+ * sent once the job has read the rest, releases the decisions from the event-time join.
  */
 @RequiresServices({
     RealService.KAFKA,
@@ -77,6 +77,9 @@ class ActivityInjectionITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> HOSTILE = InjectionITCase.HOSTILE;
 
+    /** All of them, repeated to just under the 10,000 characters a free-text field takes. */
+    private static final String LONG = String.join("|", HOSTILE).repeat(30);
+
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String agent = "inj-act-" + run;
     private final String topic = "inj-act-" + run;
@@ -84,6 +87,7 @@ class ActivityInjectionITCase {
 
     @Test
     void everyActivityStoreKeepsHostileTextVerbatim() throws Exception {
+        assertThat(LONG.length() + 32).isBetween(8_500, 10_000);
         ServiceEnvironment services = ServiceEnvironment.load();
         KafkaEndpoint kafka = KafkaEndpoint.from(services);
         PubSubEndpoint pubsub = PubSubEndpoint.from(services);
@@ -194,7 +198,7 @@ class ActivityInjectionITCase {
         ObjectNode n = event(i, "decision");
         n.put("decision_type", h);
         n.put("decision", h);
-        n.put("reasoning", h + InjectionITCase.LONG);
+        n.put("reasoning", h + LONG);
         n.put("expected_outcome", h);
         n.put("outcome", h);
         n.put("confidence", 0.5);
@@ -207,7 +211,7 @@ class ActivityInjectionITCase {
         n.put("memory_id", memoryId(i));
         n.put("category", h);
         n.put("importance", 0.5);
-        n.put("content", h + InjectionITCase.LONG);
+        n.put("content", h + LONG);
         n.putObject("metadata").put(h, h);
         n.put("trigger_event", h);
         n.put("formation_cost", 0.001);
@@ -258,13 +262,13 @@ class ActivityInjectionITCase {
             assertThat(d).as("decision %d", i).isNotNull();
             assertThat(d.get("decision_type")).isEqualTo(h);
             assertThat(d.get("decision")).isEqualTo(h);
-            assertThat(d.get("reasoning")).isEqualTo(h + InjectionITCase.LONG);
+            assertThat(d.get("reasoning")).isEqualTo(h + LONG);
             assertThat(d.get("expected_outcome")).isEqualTo(h);
             assertThat(d.get("outcome")).isEqualTo(h);
             Map<String, Object> m = memories.get(memoryId(i));
             assertThat(m).as("memory %d", i).isNotNull();
             assertThat(m.get("category")).isEqualTo(h);
-            assertThat(m.get("content")).isEqualTo(h + InjectionITCase.LONG);
+            assertThat(m.get("content")).isEqualTo(h + LONG);
             assertThat(m.get("trigger_event")).isEqualTo(h);
             assertThat(JSON.readTree((String) m.get("metadata")).get(h).asText()).isEqualTo(h);
             Map<String, Object> x = metrics.get(at);
@@ -290,7 +294,7 @@ class ActivityInjectionITCase {
             assertThat(d).as("recent decision %d", i).isNotNull();
             assertThat(d.get("decision_type")).isEqualTo(h);
             assertThat(d.get("decision")).isEqualTo(h);
-            assertThat(d.get("reasoning")).isEqualTo(h + InjectionITCase.LONG);
+            assertThat(d.get("reasoning")).isEqualTo(h + LONG);
             assertThat(d.get("expected_outcome")).isEqualTo(h);
             assertThat(d.get("outcome")).isEqualTo(h);
             DocumentSnapshot p = doc(fs, ActivityDocuments.PROTOCOLS, protocol(i));
