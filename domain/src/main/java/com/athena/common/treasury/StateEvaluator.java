@@ -45,7 +45,12 @@ final class StateEvaluator implements Serializable {
         s.survivalMode = s.emotionalState == EmotionalState.DESPERATE;
 
         List<TreasuryTransition> transitions = new ArrayList<>(3);
-        String why = reasons.state(s, previousBase, overrideBefore);
+        // Formatted only for a transition: most steps have none, and formatting costs more than
+        // the step.
+        String why =
+                s.emotionalState != previous || s.survivalMode != previousSurvival
+                        ? reasons.state(s, previousBase, overrideBefore)
+                        : null;
         if (s.emotionalState != previous) {
             transitions.add(
                     records.transition(

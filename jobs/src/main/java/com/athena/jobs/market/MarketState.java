@@ -46,10 +46,11 @@ public final class MarketState {
 
     /**
      * Per symbol, in the trade step ({@link MarketNames#TRADE_BARS}): the open bars of every
-     * timeframe and the pending clean-ups of {@link #TRADE_IDS}.
+     * timeframe and the pending clean-ups of {@link #TRADE_IDS}, written by {@link
+     * OpenBarsSerializer} (state of the POJO serializer migrates on restore).
      */
     public static final ValueStateDescriptor<OpenBars> OPEN_BARS =
-            new ValueStateDescriptor<>("open-bars", TypeInformation.of(OpenBars.class));
+            new ValueStateDescriptor<>("open-bars", OpenBarsSerializer.INSTANCE);
 
     /**
      * Per symbol, in the trade step: {@link TradeBars#idKey source and trade id} to the trade's
