@@ -16,13 +16,6 @@ public class RawRecord {
     /** When the source received it (log append time, publish time), epoch millis. */
     public long receivedAt;
 
-    /**
-     * The outcome of the parse the source's timestamp assigner made (see {@code EventTimeParser}),
-     * handed to the chained parse step so that a record is parsed once. Transient: not part of the
-     * record's type, lost (and redone) wherever the record is copied or serialized.
-     */
-    public transient Object parsed;
-
     public RawRecord() {}
 
     public RawRecord(String payload, String origin, long receivedAt) {

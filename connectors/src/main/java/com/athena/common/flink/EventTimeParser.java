@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /**
  * Parses a raw record in the source, where its event time is needed for the watermark: the source's
- * timestamp assigner parses each record once, keeps the outcome on the record for the parse step,
+ * timestamp assigner parses each record once, hands the outcome to the parse step chained after it,
  * and gives an unparseable record, or one whose event time is beyond the future tolerance, no
  * timestamp, so that it moves no watermark and the parse step dead-letters it.
  *
@@ -62,11 +62,13 @@ public final class EventTimeParser<T> implements Serializable {
 
     /** Parses the record unless the source already did, and returns the outcome. */
     Outcome parse(RawRecord raw, long nowMillis) {
-        Object cached = raw.parsed;
-        if (cached instanceof Outcome) {
-            // Once only: a source that emits the same object again is parsed again.
-            raw.parsed = null;
-            return (Outcome) cached;
+        Handoff handoff = HANDOFF.get();
+        if (handoff.outcome != null && raw.payload != null && handoff.payload == raw.payload) {
+            // Once only: a source that emits the same record again is parsed again.
+            Outcome outcome = handoff.outcome;
+            handoff.payload = null;
+            handoff.outcome = null;
+            return outcome;
         }
         return outcome(raw.payload, nowMillis);
     }
@@ -116,9 +118,26 @@ public final class EventTimeParser<T> implements Serializable {
     public SerializableTimestampAssigner<RawRecord> timestamps() {
         return (raw, previous) -> {
             Outcome outcome = outcome(raw.payload, System.currentTimeMillis());
-            raw.parsed = outcome;
+            Handoff handoff = HANDOFF.get();
+            handoff.payload = raw.payload;
+            handoff.outcome = outcome;
             return outcome.timestamp;
         };
+    }
+
+    /**
+     * The outcome of the record the source's timestamp assigner parsed last in this thread, for the
+     * parse step chained after the source. The chain runs in one task thread, one record at a time,
+     * and copies each record between its operators (object reuse is off), so a field on the record
+     * would be lost; the payload string is passed on as the same object, which identifies the
+     * record. A parse step that runs elsewhere (not chained) finds no match and parses again.
+     */
+    private static final ThreadLocal<Handoff> HANDOFF = ThreadLocal.withInitial(Handoff::new);
+
+    /** The last outcome of {@link #timestamps()} in a thread, and the payload it belongs to. */
+    private static final class Handoff {
+        String payload;
+        Outcome outcome;
     }
 
     /** A parsed record or the reason it has none, and its event time for the watermark. */
