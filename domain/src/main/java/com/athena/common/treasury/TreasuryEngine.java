@@ -69,8 +69,19 @@ public final class TreasuryEngine implements Serializable {
 
     /** {@code yyyy-mm-dd}. */
     public static String date(long day) {
-        return LocalDate.ofEpochDay(day).toString();
+        // Every record of a step names its day, and almost every step is on the day before it.
+        DayText last = lastDay;
+        if (last.day != day) {
+            last = new DayText(day, LocalDate.ofEpochDay(day).toString());
+            lastDay = last;
+        }
+        return last.text;
     }
+
+    private static volatile DayText lastDay = new DayText(0, LocalDate.ofEpochDay(0).toString());
+
+    /** A day and its ISO date, replaced whole so that a reader never sees one without the other. */
+    private record DayText(long day, String text) {}
 
     /** Applies one event; see the class comment for late events. */
     public Outcome onEvent(

@@ -1,10 +1,9 @@
 package com.athena.jobs.treasury;
 
-import com.athena.common.json.JsonFields;
 import com.athena.common.treasury.EmotionalState;
 import com.athena.common.treasury.TreasurySnapshot;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,12 +45,30 @@ public class AgentMetric {
         return rows;
     }
 
+    /**
+     * The labels as a JSON object, written directly: once per snapshot, where building a tree and
+     * writing it through an ObjectWriter was a tenth of the treasury operator's time. The strings
+     * are escaped by Jackson's encoder, as its writer does.
+     */
     static String labels(TreasurySnapshot s) {
-        ObjectNode labels = JsonFields.MAPPER.createObjectNode();
-        labels.put("emotional_state", s.emotionalState)
-                .put("snapshot_type", s.snapshotType)
-                .put("trigger", s.trigger);
-        return labels.toString();
+        StringBuilder json = new StringBuilder(96);
+        json.append("{\"emotional_state\":");
+        string(json, s.emotionalState);
+        json.append(",\"snapshot_type\":");
+        string(json, s.snapshotType);
+        json.append(",\"trigger\":");
+        string(json, s.trigger);
+        return json.append('}').toString();
+    }
+
+    private static void string(StringBuilder json, String value) {
+        if (value == null) {
+            json.append("null");
+            return;
+        }
+        json.append('"');
+        JsonStringEncoder.getInstance().quoteAsString(value, json);
+        json.append('"');
     }
 
     private static void add(

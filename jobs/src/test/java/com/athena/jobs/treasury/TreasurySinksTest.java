@@ -6,6 +6,7 @@ import com.athena.common.treasury.TreasuryTransition;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Proxy;
@@ -91,6 +92,32 @@ class TreasurySinksTest {
         assertThat(bound.get(7)).isNull();
         assertThat(bound.get(8)).isNull();
         assertThat(bound.get(16)).isEqualTo("x:a->b,y:c->d");
+    }
+
+    @Test
+    void metricLabelsAreTheJsonJacksonWrites() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        for (String text :
+                List.of(
+                        "cost:e-1",
+                        "quote \" backslash \\ slash / tab \t newline \n nul \u0000 bell \u0007",
+                        "emoji \uD83D\uDE80 accents \u00e9\u00fc \u202E control \u001f del \u007f",
+                        "")) {
+            TreasurySnapshot s = new TreasurySnapshot();
+            s.emotionalState = "desperate";
+            s.snapshotType = TreasurySnapshot.EVENT;
+            s.trigger = text;
+            ObjectNode tree = mapper.createObjectNode();
+            tree.put("emotional_state", s.emotionalState)
+                    .put("snapshot_type", s.snapshotType)
+                    .put("trigger", s.trigger);
+            assertThat(AgentMetric.labels(s)).isEqualTo(tree.toString());
+            assertThat(mapper.readTree(AgentMetric.labels(s)).get("trigger").asText())
+                    .isEqualTo(text);
+        }
+        TreasurySnapshot none = new TreasurySnapshot();
+        assertThat(AgentMetric.labels(none))
+                .isEqualTo("{\"emotional_state\":null,\"snapshot_type\":null,\"trigger\":null}");
     }
 
     @Test
