@@ -48,19 +48,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Savepoint compatibility of the market job, the way Flink tests its own operators: a savepoint
- * taken from a release ({@code src/test/resources/savepoints/market-v2/}, the graph with one keyed
- * step per trade) is restored into the current code with non-restored state forbidden, the rest of
- * the input is fed, and the outputs must equal those of one uninterrupted run. A renamed uid, a
- * removed stateful operator or an incompatible state type therefore fails this test (and CI). The
- * savepoint of the former graph ({@code market-v1}, five window operators) restores through {@code
- * bin/state migrate market}: {@link MarketMigrationITCase}.
+ * taken from a release ({@code src/test/resources/savepoints/market-v3/}, the graph with one keyed
+ * step per trade, its open bars written by {@code OpenBarsSerializer}) is restored into the current
+ * code with non-restored state forbidden, the rest of the input is fed, and the outputs must equal
+ * those of one uninterrupted run. A renamed uid, a removed stateful operator or an incompatible
+ * state type therefore fails this test (and CI). The same graph's savepoint from before that
+ * serializer ({@code market-v2}, open bars written by the POJO serializer) restores as it is: Flink
+ * migrates the value on restore. The savepoint of the former graph ({@code market-v1}, five window
+ * operators) restores through {@code bin/state migrate market}: {@link MarketMigrationITCase}.
  *
  * <p>Regenerate the fixture (only when a release deliberately breaks compatibility, and say so):
  * {@code mvn -B -ntp -pl jobs verify -Dspotless.check.skip=true -Dtest=NoSuchTest
  * -Dit.test=MarketSavepointFixture -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 class MarketSavepointITCase {
-    static final String FIXTURE = "savepoints/market-v2";
+    static final String FIXTURE = "savepoints/market-v3";
+
+    /** The same graph, its open bars written by the POJO serializer. */
+    static final String FIXTURE_V2 = "savepoints/market-v2";
 
     /** The savepoint of the former graph (de-duplication and five window operators). */
     static final String FIXTURE_V1 = "savepoints/market-v1";
@@ -137,6 +142,28 @@ class MarketSavepointITCase {
         assertThat(lastBySymbol(restored.conditions()).get(BTC).barOpenTime).isNotNull();
         assertThat(uninterrupted.deadLetters()).isEmpty();
         assertThat(restored.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void restoresTheSavepointWhoseOpenBarsThePojoSerializerWrote() throws Exception {
+        continuesLikeAnUninterruptedRun(fixtureSavepoint(FIXTURE_V2), FIXTURE_V2, "v2-");
+    }
+
+    @Test
+    void theFixturesHoldTheOpenBarsInTheFormatTheyAreKeptFor() throws Exception {
+        // The serializer snapshot of each state is written into the savepoint's metadata.
+        assertThat(metadata(FIXTURE)).contains("OpenBarsSerializerSnapshot");
+        assertThat(metadata(FIXTURE_V2))
+                .doesNotContain("OpenBarsSerializerSnapshot")
+                .contains("com.athena.common.market.OpenBars");
+    }
+
+    private static String metadata(String fixture) throws Exception {
+        return new String(
+                Files.readAllBytes(
+                        Paths.get(java.net.URI.create(fixtureSavepoint(fixture)))
+                                .resolve("_metadata")),
+                StandardCharsets.ISO_8859_1);
     }
 
     @Test
