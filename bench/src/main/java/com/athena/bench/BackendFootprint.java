@@ -32,9 +32,14 @@ import org.apache.flink.util.FileUtils;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -44,7 +49,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Loads N warmed indicator states (each from its own stretch of the real bars), keyed by {@code
@@ -190,11 +194,11 @@ final class BackendFootprint {
      * SSTs); a checkpoint still being written has no {@code _metadata} yet and is left out.
      */
     private static long checkpointBytes(Path root) throws IOException {
+        Map<Path, Long> files = files(root);
         Path latest = null;
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path metadata :
-                    (Iterable<Path>) files.filter(p -> p.endsWith("_metadata"))::iterator) {
-                Path chk = metadata.getParent();
+        for (Path file : files.keySet()) {
+            if (file.endsWith("_metadata")) {
+                Path chk = file.getParent();
                 if (latest == null || id(chk) > id(latest)) {
                     latest = chk;
                 }
@@ -203,7 +207,7 @@ final class BackendFootprint {
         if (latest == null) {
             throw new IllegalStateException("no completed checkpoint under " + root);
         }
-        return bytes(latest) + bytes(latest.resolveSibling("shared"));
+        return bytesUnder(files, latest) + bytesUnder(files, latest.resolveSibling("shared"));
     }
 
     private static long id(Path chk) {
@@ -215,24 +219,67 @@ final class BackendFootprint {
      * own local directory would count the same files twice.
      */
     private static long dbSstBytes(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return 0; // the heap backend
+        long total = 0;
+        for (Map.Entry<Path, Long> file : files(root).entrySet()) {
+            Path p = file.getKey();
+            if (p.toString().endsWith(".sst")
+                    && p.getParent().getFileName().toString().equals("db")) {
+                total += file.getValue();
+            }
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(p -> p.toString().endsWith(".sst"))
-                    .filter(p -> p.getParent().getFileName().toString().equals("db"))
-                    .mapToLong(p -> p.toFile().length())
-                    .sum();
-        }
+        return total;
     }
 
-    private static long bytes(Path root) throws IOException {
+    private static long bytesUnder(Map<Path, Long> files, Path dir) {
+        long total = 0;
+        for (Map.Entry<Path, Long> file : files.entrySet()) {
+            if (file.getKey().startsWith(dir)) {
+                total += file.getValue();
+            }
+        }
+        return total;
+    }
+
+    /**
+     * The regular files under {@code root} with their sizes, in one walk. The job keeps running
+     * while it is measured: a file or directory deleted during the walk (a subsumed checkpoint, an
+     * SST compacted away) is left out rather than failing the measurement.
+     */
+    private static Map<Path, Long> files(Path root) throws IOException {
+        Map<Path, Long> found = new HashMap<>();
         if (!Files.exists(root)) {
-            return 0;
+            return found; // e.g. no local RocksDB directory on the heap backend
         }
-        try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-        }
+        Files.walkFileTree(
+                root,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                        if (attrs.isRegularFile()) {
+                            found.put(file, attrs.size());
+                        }
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult visitFileFailed(Path file, IOException e)
+                            throws IOException {
+                        if (e instanceof NoSuchFileException) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path dir, IOException e)
+                            throws IOException {
+                        if (e == null || e instanceof NoSuchFileException) {
+                            return FileVisitResult.CONTINUE;
+                        }
+                        throw e;
+                    }
+                });
+        return found;
     }
 
     static long usedHeap() {

@@ -127,10 +127,11 @@ public final class EventTimeParser<T> implements Serializable {
 
     /**
      * The outcome of the record the source's timestamp assigner parsed last in this thread, for the
-     * parse step chained after the source. The chain runs in one task thread, one record at a time,
-     * and copies each record between its operators (object reuse is off), so a field on the record
-     * would be lost; the payload string is passed on as the same object, which identifies the
-     * record. A parse step that runs elsewhere (not chained) finds no match and parses again.
+     * parse step chained after the source. The chain runs in one task thread, one record at a time.
+     * Without object reuse (the jobs turn it on, a job built from these parts may not) the chain
+     * copies each record between its operators, so a field on the record would be lost; the payload
+     * string is passed on as the same object either way, which identifies the record. A parse step
+     * that runs elsewhere (not chained) finds no match and parses again.
      */
     private static final ThreadLocal<Handoff> HANDOFF = ThreadLocal.withInitial(Handoff::new);
 

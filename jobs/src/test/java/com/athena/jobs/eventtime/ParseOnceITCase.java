@@ -4,6 +4,7 @@ import com.athena.common.connectors.RawRecord;
 import com.athena.common.flink.EventTimeParser;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
+import com.athena.common.flink.Streams;
 import com.athena.common.json.InvalidRecordException;
 import com.athena.common.json.RecordParser;
 import com.athena.testing.CollectSink;
@@ -22,6 +23,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,11 +87,15 @@ class ParseOnceITCase {
                 new ListSource(name, payloads(), false), TypeInformation.of(RawRecord.class));
     }
 
-    private List<Long> run(String name, SourceFactory<RawRecord> source, boolean chained)
+    private List<Long> run(
+            String name, SourceFactory<RawRecord> source, boolean chained, boolean reuse)
             throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        assertThat(env.getConfig().isObjectReuseEnabled()).isFalse();
+        if (reuse) {
+            Streams.reuseObjects(env);
+        }
+        assertThat(env.getConfig().isObjectReuseEnabled()).isEqualTo(reuse);
         EventTimeParser<Long> parser =
                 new EventTimeParser<>(PARSER, ts -> ts, Duration.ofMinutes(2));
         WatermarkStrategy<RawRecord> watermarks =
@@ -123,21 +130,24 @@ class ParseOnceITCase {
         return out;
     }
 
-    @Test
-    void aFlip27SourceChainedToTheParseStepParsesEachRecordOnce() throws Exception {
-        run("parse-once-flip27", flip27(), true);
+    @ParameterizedTest(name = "object reuse {0}")
+    @ValueSource(booleans = {true, false})
+    void aFlip27SourceChainedToTheParseStepParsesEachRecordOnce(boolean reuse) throws Exception {
+        run("parse-once-flip27-" + reuse, flip27(), true, reuse);
         assertThat(PARSES.get()).isEqualTo(RECORDS);
     }
 
-    @Test
-    void aLegacySourceChainedToTheParseStepParsesEachRecordOnce() throws Exception {
-        run("parse-once-legacy", legacy("parse-once-legacy"), true);
+    @ParameterizedTest(name = "object reuse {0}")
+    @ValueSource(booleans = {true, false})
+    void aLegacySourceChainedToTheParseStepParsesEachRecordOnce(boolean reuse) throws Exception {
+        String name = "parse-once-legacy-" + reuse;
+        run(name, legacy(name), true, reuse);
         assertThat(PARSES.get()).isEqualTo(RECORDS);
     }
 
     @Test
     void aParseStepNotChainedToItsSourceParsesAgain() throws Exception {
-        run("parse-twice", flip27(), false);
+        run("parse-twice", flip27(), false, true);
         assertThat(PARSES.get()).isEqualTo(2L * RECORDS);
     }
 }
