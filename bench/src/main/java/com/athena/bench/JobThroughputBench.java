@@ -29,6 +29,7 @@ import org.apache.flink.metrics.MetricConfig;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.metrics.reporter.MetricReporter;
 import org.apache.flink.metrics.reporter.MetricReporterFactory;
+import org.apache.flink.metrics.reporter.Scheduled;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -358,12 +359,25 @@ public final class JobThroughputBench {
      * Keeps the {@code numRecordsIn} counters of every operator subtask and the job's completed
      * checkpoint count, so that a run can report what each subtask of its keyed operator received.
      */
-    public static final class SubtaskCounter implements MetricReporter, MetricReporterFactory {
+    public static final class SubtaskCounter
+            implements MetricReporter, MetricReporterFactory, Scheduled {
         /** operator name + "#" + subtask index → its records-in counter, of the current run. */
         static final Map<String, Counter> COUNTERS = new ConcurrentHashMap<>();
 
         static final Map<String, org.apache.flink.metrics.Gauge<?>> CHECKPOINTS =
                 new ConcurrentHashMap<>();
+
+        /**
+         * The largest {@code lastCheckpointFullSize} seen at a report; Flink calls {@link
+         * #report()} every {@code metrics.reporter.subtasks.interval}, as it polls gauges for any
+         * reporter.
+         */
+        static final AtomicLong LARGEST_CHECKPOINT = new AtomicLong(-1);
+
+        @Override
+        public void report() {
+            LARGEST_CHECKPOINT.accumulateAndGet(lastCheckpointFullSize(), Math::max);
+        }
 
         @Override
         public MetricReporter createMetricReporter(Properties properties) {

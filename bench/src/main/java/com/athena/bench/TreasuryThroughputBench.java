@@ -44,7 +44,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Events/s of the treasury job against a bare keyed job with the same two sources (cost events and
@@ -91,31 +90,9 @@ public final class TreasuryThroughputBench {
         // Not timed: one run with a checkpoint every second, for the state's size. The largest
         // checkpoint counts: at the end of the bounded input the watermark jumps to the end of
         // time, every agent's idle retention expires and the last checkpoints hold no agent.
-        AtomicLong largest = new AtomicLong(-1);
-        Thread sampler =
-                new Thread(
-                        () -> {
-                            while (!Thread.currentThread().isInterrupted()) {
-                                largest.accumulateAndGet(
-                                        JobThroughputBench.SubtaskCounter.lastCheckpointFullSize(),
-                                        Math::max);
-                                try {
-                                    Thread.sleep(20);
-                                } catch (InterruptedException e) {
-                                    return;
-                                }
-                            }
-                        },
-                        "checkpoint-size-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
-        try {
-            run(false, n, agents, checkpoints, true);
-        } finally {
-            sampler.interrupt();
-            sampler.join(5_000);
-        }
-        long fullSize = largest.get();
+        JobThroughputBench.SubtaskCounter.LARGEST_CHECKPOINT.set(-1);
+        run(false, n, agents, checkpoints, true);
+        long fullSize = JobThroughputBench.SubtaskCounter.LARGEST_CHECKPOINT.get();
 
         double[] bare = runs.stream().filter(Run::bare).mapToDouble(Run::perSecond).toArray();
         double[] job = runs.stream().filter(r -> !r.bare()).mapToDouble(Run::perSecond).toArray();
@@ -183,6 +160,8 @@ public final class TreasuryThroughputBench {
                 JobThroughputBench.SubtaskCounter.class.getName());
         if (checkpoints) {
             shipped.checkpointing(conf, Duration.ofSeconds(1));
+            // The reporter keeps the largest checkpoint size; gauges are read when it reports.
+            conf.setString("metrics.reporter.subtasks.interval", "20 ms");
         }
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(
