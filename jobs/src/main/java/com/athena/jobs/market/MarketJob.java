@@ -163,9 +163,12 @@ public final class MarketJob {
         // The trades carry the event time and watermarks of their source.
         SingleOutputStreamOperator<Bar> bars =
                 trades.keyBy(trade -> trade.symbol)
-                        .process(
-                                new TradeBarsFunction(settings.timeframes, settings.dedupHorizon),
-                                TypeInformation.of(Bar.class))
+                        .transform(
+                                MarketNames.DEDUP_TRADES,
+                                TypeInformation.of(Bar.class),
+                                new TradeBarsOperator(
+                                        new TradeBarsFunction(
+                                                settings.timeframes, settings.dedupHorizon)))
                         .uid(MarketNames.TRADE_BARS)
                         .name(MarketNames.DEDUP_TRADES);
         deadLetters.add(bars.getSideOutput(ParseOrDeadLetter.DEAD_LETTERS));

@@ -17,11 +17,14 @@ import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The market job's one keyed step per trade, keyed by symbol: de-duplication and the open bar of
@@ -31,8 +34,11 @@ import java.util.Map;
  * open.
  *
  * <p>State: {@link MarketState#OPEN_BARS} (one value per symbol) and {@link MarketState#TRADE_IDS}
- * (source and trade id to the trade's time). Per trade: one value read and write, and one map read
- * and write if the trade has an id; a timer is moved only when the next close changes.
+ * (source and trade id to the trade's time). The open bars a symbol's trades and timers use are
+ * held in a map between checkpoints and written to state by {@link TradeBarsOperator}, the operator
+ * this function runs in, before each checkpoint barrier: per trade, no value read or write but the
+ * symbol's first since the last checkpoint, and one map read and write if the trade has an id; a
+ * timer is moved only when the next close changes.
  *
  * <p>Dead letters as the former operators wrote them: duplicates ({@value
  * DeduplicateTrades#METRIC_DUPLICATES}) and late trades, one per timeframe the trade is late for
@@ -52,11 +58,18 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
     /** Gauge: the symbols with open bars or ids on the subtask. */
     public static final String METRIC_LIVE_SYMBOLS = "liveSymbols";
 
+    /**
+     * The most symbols whose open bars are held between checkpoints (a few MB): at this many, the
+     * operator writes them all to state before the next trade.
+     */
+    static final int MAX_HELD_SYMBOLS = 10_000;
+
     private final List<Timeframe> timeframes;
     private final long horizonMillis;
 
     private transient TradeBars logic;
     private transient ValueState<OpenBars> state;
+    private transient Map<String, OpenBars> held;
     private transient StateIds ids;
     private transient Counter duplicates;
     private transient Map<Timeframe, Counter> late;
@@ -71,6 +84,7 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
     public void open(OpenContext openContext) {
         logic = new TradeBars(timeframes, horizonMillis);
         state = getRuntimeContext().getState(MarketState.OPEN_BARS);
+        held = new HashMap<>();
         ids = new StateIds(getRuntimeContext().getMapState(MarketState.TRADE_IDS));
         duplicates =
                 getRuntimeContext().getMetricGroup().counter(DeduplicateTrades.METRIC_DUPLICATES);
@@ -88,7 +102,8 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
 
     @Override
     public void processElement(Trade trade, Context ctx, Collector<Bar> out) throws Exception {
-        OpenBars bars = state.value();
+        String symbol = ctx.getCurrentKey();
+        OpenBars bars = load(symbol);
         if (bars == null) {
             bars = new OpenBars();
         }
@@ -109,12 +124,12 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
         if (live.touch(bars.countedBy)) {
             bars.countedBy = live.run();
         }
-        state.update(bars);
+        held.put(symbol, bars);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Bar> out) throws Exception {
-        OpenBars bars = state.value();
+        OpenBars bars = load(ctx.getCurrentKey());
         if (bars == null) {
             return;
         }
@@ -128,6 +143,7 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
                 new Emit(null, out));
         if (bars.isEmpty()) {
             live.removed(bars.countedBy);
+            held.remove(ctx.getCurrentKey());
             state.clear();
             return;
         }
@@ -136,7 +152,37 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
         if (live.touch(bars.countedBy)) {
             bars.countedBy = live.run();
         }
-        state.update(bars);
+    }
+
+    /** The symbol's open bars: held, or read from state and then held; null if it has none. */
+    private OpenBars load(String symbol) throws IOException {
+        OpenBars bars = held.get(symbol);
+        if (bars == null) {
+            bars = state.value();
+            if (bars != null) {
+                held.put(symbol, bars);
+            }
+        }
+        return bars;
+    }
+
+    /** Whether the held open bars reached {@link #MAX_HELD_SYMBOLS}. */
+    boolean holdsMaximum() {
+        return held.size() >= MAX_HELD_SYMBOLS;
+    }
+
+    /**
+     * Writes every held symbol's open bars to state, switching the key with {@code setKey}, and
+     * holds none after. None stays held across a checkpoint: on the heap backend, a held value is
+     * the object in the state table, which the checkpoint's asynchronous part may still be writing;
+     * read again, the backend hands out a copy.
+     */
+    void writeHeld(Consumer<String> setKey) throws IOException {
+        for (Map.Entry<String, OpenBars> e : held.entrySet()) {
+            setKey.accept(e.getKey());
+            state.update(e.getValue());
+        }
+        held.clear();
     }
 
     /** The live-symbol count of this instance (tests). */

@@ -181,7 +181,11 @@ class OpenBarsSerializerTest {
             KeyedProcessFunction<String, Trade, Bar> function, String backend) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, Trade, Bar> harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(function), t -> t.symbol, Types.STRING);
+                        function instanceof TradeBarsFunction trades
+                                ? new TradeBarsOperator(trades)
+                                : new KeyedProcessOperator<>(function),
+                        t -> t.symbol,
+                        Types.STRING);
         StateBackend state =
                 backend.equals("rocksdb")
                         ? new EmbeddedRocksDBStateBackend()

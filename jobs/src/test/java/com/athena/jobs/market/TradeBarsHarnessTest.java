@@ -15,7 +15,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -51,7 +50,7 @@ class TradeBarsHarnessTest {
     private void open(List<Timeframe> timeframes) throws Exception {
         harness =
                 new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(new TradeBarsFunction(timeframes, HORIZON)),
+                        new TradeBarsOperator(new TradeBarsFunction(timeframes, HORIZON)),
                         t -> t.symbol,
                         Types.STRING);
         harness.open();
@@ -108,7 +107,9 @@ class TradeBarsHarnessTest {
                         MarketState.TRADE_IDS);
     }
 
+    /** The symbol's open bars in state, as the next checkpoint barrier writes them. */
     private OpenBars openBars(String symbol) throws Exception {
+        harness.prepareSnapshotPreBarrier(0);
         ValueState<OpenBars> state =
                 backend(symbol)
                         .getPartitionedState(
@@ -226,6 +227,7 @@ class TradeBarsHarnessTest {
             send(trade(i % 2 == 0 ? "A" : "B", T0 + i * 7_000L, 100 + i, 1));
         }
         assertThat(harness.numEventTimeTimers()).as("one timer per symbol").isEqualTo(2);
+        harness.prepareSnapshotPreBarrier(0);
         assertThat(harness.numKeyedStateEntries()).isPositive();
 
         harness.processWatermark(new Watermark(Long.MAX_VALUE));
