@@ -69,12 +69,28 @@ final class KillOutputs {
                 () ->
                         OutputRows.count(postgres, "market_data", "symbol =", symbol)
                                 >= expectedMarketRows);
-        Waits.until(
-                "all treasury rows in PostgreSQL",
-                Duration.ofMinutes(2),
-                () ->
-                        OutputRows.treasuryRowCounts(postgres, feed.agents())
-                                .equals(reference.rowCounts()));
+        List<Long> treasuryRows = reference.rowCounts();
+        List<List<Long>> read = new ArrayList<>(List.of(List.of()));
+        try {
+            Waits.until(
+                    "all treasury rows in PostgreSQL",
+                    Duration.ofMinutes(2),
+                    () -> {
+                        read.set(0, OutputRows.treasuryRowCounts(postgres, feed.agents()));
+                        return read.get(0).equals(treasuryRows);
+                    });
+        } catch (AssertionError e) {
+            // Which table fell short, and by how much, is what a failure needs to be read.
+            throw new AssertionError(
+                    e.getMessage()
+                            + ": snapshots, cost events, metrics "
+                            + read.get(0)
+                            + ", expected "
+                            + treasuryRows
+                            + "; per agent "
+                            + OutputRows.treasuryRowsPerAgent(postgres, feed.agents()),
+                    e);
+        }
         ExpectedDocs expected =
                 new ExpectedDocs(
                         OutputDocuments.expectedMarketDocument(trades),

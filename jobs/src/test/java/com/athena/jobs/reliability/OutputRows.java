@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the treasury job wrote to PostgreSQL for a run's agents, as (key, values) rows keyed as
@@ -141,6 +142,29 @@ final class OutputRows {
             }
         }
         return counts;
+    }
+
+    /** Rows per table and agent, for a failure message. */
+    static Map<String, Map<String, Long>> treasuryRowsPerAgent(JdbcEndpoint db, List<String> agents)
+            throws SQLException {
+        Map<String, Map<String, Long>> rows = new TreeMap<>();
+        for (String table : List.of("treasury_snapshots", "cost_events", "agent_metrics")) {
+            Map<String, Long> perAgent = new TreeMap<>();
+            try (Connection c = db.open()) {
+                for (Map.Entry<String, List<Object>> row :
+                        query(
+                                c,
+                                "SELECT agent_id, count(*) FROM "
+                                        + table
+                                        + " WHERE agent_id = ANY (?) GROUP BY agent_id",
+                                agents,
+                                rs -> Map.entry(rs.getString(1), List.of(rs.getLong(2))))) {
+                    perAgent.put(row.getKey(), (Long) row.getValue().get(0));
+                }
+            }
+            rows.put(table, perAgent);
+        }
+        return rows;
     }
 
     private interface RowMapper {
