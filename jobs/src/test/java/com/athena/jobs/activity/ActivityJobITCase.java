@@ -11,7 +11,6 @@ import com.athena.common.connectors.RawRecord;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.BigQuerySinks;
 import com.athena.jobs.PubSubSources;
 import com.athena.jobs.market.MarketJob;
@@ -30,6 +29,7 @@ import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobID;
@@ -147,7 +147,7 @@ class ActivityJobITCase {
         JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
         FirestoreEndpoint firestore = FirestoreEndpoint.from(services);
         try (Connection c = timescale.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         Feeds.createTopics(
                 kafka,

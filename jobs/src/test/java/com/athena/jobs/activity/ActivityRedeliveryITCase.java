@@ -13,7 +13,6 @@ import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.deadletter.DeadLetter;
 import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.PubSubSources;
 import com.athena.testing.Feeds;
 import com.athena.testing.LocalBigQueryWriteServer;
@@ -21,6 +20,7 @@ import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobID;
@@ -119,7 +119,7 @@ class ActivityRedeliveryITCase {
         PubSubEndpoint pubsub = PubSubEndpoint.from(services);
         JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
         try (Connection c = timescale.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         Feeds.createTopics(kafka, 1, dlqTopic);
         try (PubSubEndpoint.Clients clients = pubsub.clients()) {

@@ -4,10 +4,10 @@ import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.PubSubEndpoint;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.testing.Commands;
 import com.athena.testing.Commands.Result;
 import com.athena.testing.Feeds;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -94,7 +94,7 @@ class PrometheusAlertITCase {
         KafkaEndpoint kafka = KafkaEndpoint.from(services);
         PubSubEndpoint pubsub = PubSubEndpoint.from(services);
         try (Connection c = JdbcEndpoint.timescale(services).open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         String run = UUID.randomUUID().toString().substring(0, 8);
         String events = "it.alert.events." + run;

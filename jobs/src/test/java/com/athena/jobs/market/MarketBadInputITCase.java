@@ -13,13 +13,13 @@ import com.athena.common.json.JsonFields;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.reliability.BadInputCorpus;
 import com.athena.testing.ExpectedBars;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
@@ -83,7 +83,7 @@ class MarketBadInputITCase {
         MarketFixture fx = new MarketFixture(UUID.randomUUID().toString().substring(0, 8));
         for (JdbcEndpoint db : List.of(postgres, timescale)) {
             try (Connection c = db.open()) {
-                SchemaMigrator.apply(c);
+                TestSchema.apply(c);
             }
         }
 

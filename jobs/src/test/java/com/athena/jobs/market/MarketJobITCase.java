@@ -14,12 +14,12 @@ import com.athena.common.flink.NamedSink;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.testing.ExpectedBars;
 import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobStatus;
@@ -78,7 +78,7 @@ class MarketJobITCase {
 
         for (JdbcEndpoint db : List.of(postgres, timescale)) {
             try (Connection c = db.open()) {
-                SchemaMigrator.apply(c);
+                TestSchema.apply(c);
             }
         }
         List<Trade> btc = ExpectedBars.bitstamp(fx.btc, 4000);

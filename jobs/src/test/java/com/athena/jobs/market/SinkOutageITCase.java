@@ -13,7 +13,6 @@ import com.athena.common.flink.SourceFactory;
 import com.athena.common.market.MarketBar;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.testing.Commands;
 import com.athena.testing.ExpectedBars;
 import com.athena.testing.Feeds;
@@ -21,6 +20,7 @@ import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -92,7 +92,7 @@ class SinkOutageITCase {
         JdbcEndpoint postgres = JdbcEndpoint.postgres(services);
         FirestoreEndpoint firestore = FirestoreEndpoint.from(services);
         try (Connection c = postgres.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         MarketFixture fx = new MarketFixture(UUID.randomUUID().toString().substring(0, 8));
         // One partition keeps the trades in time order, as one exchange feed is.

@@ -7,7 +7,6 @@ import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.flink.ParseOrDeadLetter;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.activity.ActivityDocuments;
 import com.athena.jobs.activity.ActivityJob;
 import com.athena.jobs.activity.ActivityJobs;
@@ -19,6 +18,7 @@ import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import org.apache.flink.configuration.Configuration;
@@ -94,7 +94,7 @@ class ActivityInjectionITCase {
         JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
         FirestoreEndpoint firestore = FirestoreEndpoint.from(services);
         try (Connection c = timescale.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         String transitions = "inj.act.transitions." + run;
         String conditions = "inj.act.conditions." + run;

@@ -21,7 +21,6 @@ import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.json.JsonFields;
 import com.athena.common.market.Bar;
 import com.athena.common.market.MarketBar;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryTransition;
@@ -45,6 +44,7 @@ import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -161,7 +161,7 @@ class InjectionITCase {
         firestore = FirestoreEndpoint.from(services);
         for (JdbcEndpoint db : List.of(postgres, timescale)) {
             try (Connection c = db.open()) {
-                SchemaMigrator.apply(c);
+                TestSchema.apply(c);
             }
         }
         bigquery = LocalBigQueryWriteServer.start();

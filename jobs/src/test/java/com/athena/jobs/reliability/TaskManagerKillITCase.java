@@ -7,7 +7,6 @@ import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.market.MarketDataRows;
 import com.athena.jobs.reliability.KillOutputs.ExpectedDocs;
 import com.athena.jobs.reliability.KillReport.Kill;
@@ -24,6 +23,7 @@ import com.athena.testing.PrometheusMetrics;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -208,7 +208,7 @@ class TaskManagerKillITCase {
         timescale = JdbcEndpoint.timescale(services);
         firestore = FirestoreEndpoint.from(services);
         try (Connection c = timescale.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         run = KillRun.fresh();
         feed = new TreasuryFeed("kill-" + run.id());

@@ -7,13 +7,13 @@ import com.athena.common.connectors.JdbcErrors;
 import com.athena.common.indicators.IndicatorValues;
 import com.athena.common.market.Bar;
 import com.athena.common.market.MarketBar;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.market.MarketDataRows;
 import com.athena.jobs.market.MarketJdbcSinks;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -59,7 +59,7 @@ class JdbcPoisonRowITCase {
     void aRefusedRowIsADeadLetterAndTheOthersArrive() throws Exception {
         JdbcEndpoint db = JdbcEndpoint.timescale(ServiceEnvironment.load());
         try (Connection c = db.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         String run = UUID.randomUUID().toString().substring(0, 8);
         String symbol = "POI" + run.toUpperCase();

@@ -7,12 +7,12 @@ import com.athena.common.indicators.TrendDirection;
 import com.athena.common.indicators.VolatilityRegime;
 import com.athena.common.market.Bar;
 import com.athena.common.market.MarketBar;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.market.MarketDataRows;
 import com.athena.jobs.market.MarketJdbcSinks;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -54,7 +54,7 @@ class MarketDataUpsertITCase {
         JdbcEndpoint postgres = JdbcEndpoint.postgres(ServiceEnvironment.load());
         String symbol = "UPS" + UUID.randomUUID().toString().substring(0, 6).toUpperCase();
         try (Connection c = postgres.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         List<MarketBar> input = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
@@ -173,7 +173,7 @@ class MarketDataUpsertITCase {
             String timeframe = "rt" + run;
             String source = "roundtrip-" + run;
             try (Connection c = db.open()) {
-                SchemaMigrator.apply(c);
+                TestSchema.apply(c);
             }
             List<MarketBar> input = new ArrayList<>();
             for (int k = 0; k < 40; k++) {

@@ -2,9 +2,9 @@ package com.athena.jobs.sql;
 
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -103,7 +103,7 @@ class TimescaleAggregatesITCase {
         Collections.shuffle(shuffled, random);
 
         try (Connection c = timescale.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
             try (Statement st = c.createStatement()) {
                 // Multi-row inserts: one statement per 500 rows.
                 for (int from = 0; from < shuffled.size(); from += 500) {

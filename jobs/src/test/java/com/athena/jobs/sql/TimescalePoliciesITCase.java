@@ -44,11 +44,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one-day chunks are checked on the chunks these tests create (their declaration is {@code
  * TimescaleSchemaITCase}'s).
  *
- * <p>The server's background scheduler runs the same jobs on their own schedules, so a test never
- * assumes that a job ran exactly once or that nothing was done before its {@code run_job}: it
- * asserts the outcome, which only a run of the policy can produce (rows in the aggregate's
- * materialization hypertable, a chunk's rows in its compressed storage, a chunk gone). Symbols and
- * agents are unique per run and removed at the end.
+ * <p>The server's background scheduler runs the same jobs on their own schedules (the tests that
+ * write history postpone the retention and compression jobs by a day: {@code TestSchema}), so a
+ * test never assumes that a job ran exactly once or that nothing was done before its {@code
+ * run_job}: it asserts the outcome, which only a run of the policy can produce (rows in the
+ * aggregate's materialization hypertable, a chunk's rows in its compressed storage, a chunk gone).
+ * Symbols and agents are unique per run and removed at the end.
  */
 @RequiresServices(RealService.TIMESCALEDB)
 class TimescalePoliciesITCase {

@@ -12,7 +12,6 @@ import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.json.JsonFields;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.common.treasury.CostRecord;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.testing.Feeds;
@@ -21,6 +20,7 @@ import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobID;
@@ -121,7 +121,7 @@ class PubSubRedeliveryITCase {
         PubSubEndpoint pubsub = PubSubEndpoint.from(services);
         JdbcEndpoint postgres = JdbcEndpoint.postgres(services);
         try (Connection c = postgres.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         Feeds.createTopics(kafka, 1, eventsTopic, dlqTopic);
         try (PubSubEndpoint.Clients clients = pubsub.clients()) {

@@ -11,7 +11,6 @@ import com.athena.common.flink.NamedSink;
 import com.athena.common.flink.ParseOrDeadLetter;
 import com.athena.common.flink.SourceFactory;
 import com.athena.common.json.JsonFields;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.common.treasury.TreasuryEvent;
 import com.athena.jobs.reliability.BadInputCorpus;
 import com.athena.testing.Feeds;
@@ -19,6 +18,7 @@ import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.ReliabilityReport;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobStatus;
@@ -101,7 +101,7 @@ class TreasuryBadInputITCase {
         PubSubEndpoint pubsub = PubSubEndpoint.from(services);
         JdbcEndpoint postgres = JdbcEndpoint.postgres(services);
         try (Connection c = postgres.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         Feeds.createTopics(kafka, 1, eventsTopic, transitionsTopic, dlqTopic);
 

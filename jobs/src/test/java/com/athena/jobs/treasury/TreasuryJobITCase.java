@@ -7,12 +7,12 @@ import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.PubSubEndpoint;
 import com.athena.common.flink.ParseOrDeadLetter;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.testing.Feeds;
 import com.athena.testing.LocalBigQueryWriteServer;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import org.apache.flink.api.common.JobID;
@@ -177,7 +177,7 @@ class TreasuryJobITCase {
         FirestoreEndpoint firestore = FirestoreEndpoint.from(services);
 
         try (Connection c = timescale.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         Feeds.createTopics(kafka, 1, eventsTopic, transitionsTopic, dlqTopic);
         try (KafkaProducer<String, String> producer =

@@ -6,12 +6,12 @@ import com.athena.common.connectors.JdbcSinks;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.connectors.KafkaSources;
 import com.athena.common.market.TradeParser;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.market.MarketJdbcSinks;
 import com.athena.testing.Feeds;
 import com.athena.testing.MiniClusters;
 import com.athena.testing.RealService;
 import com.athena.testing.RequiresServices;
+import com.athena.testing.TestSchema;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
@@ -56,7 +56,7 @@ class KafkaToPostgresSmokeITCase {
         Feeds.createTopics(kafka, 1, topic);
 
         try (Connection c = postgres.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
 
         List<String> bad = List.of("{not json", "{\"symbol\":\"" + symbol + "\"}", "[]");

@@ -3,8 +3,8 @@ package com.athena.tools.sql;
 import com.athena.common.config.ServiceEnvironment;
 import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.testing.Feeds;
+import com.athena.testing.TestSchema;
 
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -52,7 +52,7 @@ final class SqlTestServices implements AutoCloseable {
                         base.user(),
                         services.get("POSTGRES_PASSWORD", ""));
         try (Connection c = postgres.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
     }
 

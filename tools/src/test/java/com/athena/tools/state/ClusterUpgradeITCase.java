@@ -5,13 +5,13 @@ import com.athena.common.connectors.JdbcEndpoint;
 import com.athena.common.connectors.KafkaEndpoint;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
-import com.athena.common.sql.SchemaMigrator;
 import com.athena.jobs.market.MarketDataRows;
 import com.athena.jobs.market.MarketMain;
 import com.athena.testing.Commands;
 import com.athena.testing.Commands.Result;
 import com.athena.testing.ExpectedBars;
 import com.athena.testing.Feeds;
+import com.athena.testing.TestSchema;
 import com.athena.testing.Waits;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -76,7 +76,7 @@ class ClusterUpgradeITCase {
         KafkaEndpoint kafka = KafkaEndpoint.from(services);
         JdbcEndpoint timescale = JdbcEndpoint.timescale(services);
         try (Connection c = timescale.open()) {
-            SchemaMigrator.apply(c);
+            TestSchema.apply(c);
         }
         String runId = UUID.randomUUID().toString().substring(0, 8);
         String symbol = "BTC-UP" + runId.toUpperCase();
