@@ -104,7 +104,8 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
     public void processElement(Trade trade, Context ctx, Collector<Bar> out) throws Exception {
         String symbol = ctx.getCurrentKey();
         OpenBars bars = load(symbol);
-        if (bars == null) {
+        boolean fresh = bars == null;
+        if (fresh) {
             bars = new OpenBars();
         }
         long timerBefore = bars.nextTimer();
@@ -124,7 +125,10 @@ public class TradeBarsFunction extends KeyedProcessFunction<String, Trade, Bar> 
         if (live.touch(bars.countedBy)) {
             bars.countedBy = live.run();
         }
-        held.put(symbol, bars);
+        if (fresh) {
+            // Held only once it holds a trade; loaded bars are held already.
+            held.put(symbol, bars);
+        }
     }
 
     @Override

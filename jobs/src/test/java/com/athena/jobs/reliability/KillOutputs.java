@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The outputs of a {@link TaskManagerKillITCase} run, table by table and document by document:
@@ -70,21 +71,21 @@ final class KillOutputs {
                         OutputRows.count(postgres, "market_data", "symbol =", symbol)
                                 >= expectedMarketRows);
         List<Long> treasuryRows = reference.rowCounts();
-        List<List<Long>> read = new ArrayList<>(List.of(List.of()));
+        AtomicReference<List<Long>> read = new AtomicReference<>(List.of());
         try {
             Waits.until(
                     "all treasury rows in PostgreSQL",
                     Duration.ofMinutes(2),
                     () -> {
-                        read.set(0, OutputRows.treasuryRowCounts(postgres, feed.agents()));
-                        return read.get(0).equals(treasuryRows);
+                        read.set(OutputRows.treasuryRowCounts(postgres, feed.agents()));
+                        return read.get().equals(treasuryRows);
                     });
         } catch (AssertionError e) {
             // Which table fell short, and by how much, is what a failure needs to be read.
             throw new AssertionError(
                     e.getMessage()
                             + ": snapshots, cost events, metrics "
-                            + read.get(0)
+                            + read.get()
                             + ", expected "
                             + treasuryRows
                             + "; per agent "

@@ -122,10 +122,14 @@ final class OutputRows {
                 });
     }
 
+    /** The treasury job's JDBC tables, in the order of the counts. */
+    private static final List<String> TREASURY_TABLES =
+            List.of("treasury_snapshots", "cost_events", "agent_metrics");
+
     /** Row counts of treasury_snapshots, cost_events and agent_metrics for the agents. */
     static List<Long> treasuryRowCounts(JdbcEndpoint db, List<String> agents) {
         List<Long> counts = new ArrayList<>();
-        for (String table : List.of("treasury_snapshots", "cost_events", "agent_metrics")) {
+        for (String table : TREASURY_TABLES) {
             try (Connection c = db.open();
                     PreparedStatement ps =
                             c.prepareStatement(
@@ -148,7 +152,7 @@ final class OutputRows {
     static Map<String, Map<String, Long>> treasuryRowsPerAgent(JdbcEndpoint db, List<String> agents)
             throws SQLException {
         Map<String, Map<String, Long>> rows = new TreeMap<>();
-        for (String table : List.of("treasury_snapshots", "cost_events", "agent_metrics")) {
+        for (String table : TREASURY_TABLES) {
             Map<String, Long> perAgent = new TreeMap<>();
             try (Connection c = db.open()) {
                 for (Map.Entry<String, List<Object>> row :
