@@ -3,6 +3,7 @@ package com.athena.jobs.treasury;
 import com.athena.common.flink.IdleKeys;
 import com.athena.common.flink.KeyActivity;
 import com.athena.common.flink.LiveKeys;
+import com.athena.common.flink.SeenIds;
 import com.athena.common.market.MarketSnapshot;
 import com.athena.common.treasury.CrashRules;
 import com.athena.common.treasury.CrashTimeline;
@@ -40,7 +41,8 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>A new event id is remembered for the de-duplication TTL; an id seen before is a duplicate,
- *       not applied again but kept as a dead letter ({@value #METRIC_DUPLICATES}).
+ *       not applied again but kept as a dead letter ({@value #METRIC_DUPLICATES}). The agent's
+ *       expired ids are dropped at each of its day closes.
  *   <li>An event after the watermark waits in the buffer under an event-time timer at its time;
  *       when the watermark passes, every buffered event up to it is applied in (time, event id)
  *       order, then the agent is advanced to the watermark (day closes, override changes). An event
@@ -171,15 +173,17 @@ public class TreasuryFunction
             buffer.put(event.timestamp, waiting);
             timers.registerEventTimeTimer(event.timestamp);
             s.bufferedEvents++;
+            // Nothing the gauges show changed: they follow the agent when the event is applied.
+            treasury.update(s);
         } else {
             CrashTimeline market = timeline(ctx.getBroadcastState(TreasuryJobState.CRASH_SIGNALS));
             TreasuryOutputRouter emit = router(out, ctx::output);
             count(event, stepper.apply(s, event, market, emit));
             stepper.advanceTo(s, watermark, market, emit);
             schedule(s, timers, market);
+            treasury.update(s);
+            gauges.update(s);
         }
-        treasury.update(s);
-        gauges.update(s);
         KeyActivity before = activity.value();
         KeyActivity after = idle.onActivity(before, event.timestamp);
         if (IdleKeys.isNew(before)) {
@@ -200,12 +204,14 @@ public class TreasuryFunction
             return;
         }
         CrashTimeline market = timeline(ctx.getBroadcastState(TreasuryJobState.CRASH_SIGNALS));
-        if (idleCleanup(time, s, ctx.timerService(), market)) {
+        KeyActivity a = activity.value();
+        if (idleCleanup(time, a, s, ctx.timerService(), market)) {
             return;
         }
         long watermark = ctx.timerService().currentWatermark();
+        long closedBefore = s.ringLastDay;
         TreasuryOutputRouter emit = router(out, ctx::output);
-        for (TreasuryEvent event : drainUpTo(watermark, ctx.timerService())) {
+        for (TreasuryEvent event : drainUpTo(time, watermark, a, ctx.timerService())) {
             s.bufferedEvents--;
             count(event, stepper.apply(s, event, market, emit));
         }
@@ -213,6 +219,10 @@ public class TreasuryFunction
         schedule(s, ctx.timerService(), market);
         treasury.update(s);
         gauges.update(s);
+        if (s.ringLastDay != closedBefore) {
+            // A day closed: once a day bounds the ids to about one TTL and a day.
+            SeenIds.forgetExpired(seen);
+        }
     }
 
     @Override
@@ -254,9 +264,8 @@ public class TreasuryFunction
      * wake-up timer), or sets the next clean-up timer. Returns whether the agent was cleared.
      */
     private boolean idleCleanup(
-            long time, TreasuryState s, TimerService timers, CrashTimeline market)
+            long time, KeyActivity a, TreasuryState s, TimerService timers, CrashTimeline market)
             throws Exception {
-        KeyActivity a = activity.value();
         IdleKeys.Fired fired = idle.onTimer(a, time);
         if (fired == IdleKeys.Fired.CLEAR && s.bufferedEvents > 0) {
             // Cannot happen (a buffered event is activity after the timer was set); kept safe.
@@ -313,22 +322,26 @@ public class TreasuryFunction
         }
     }
 
-    /** Removes and returns the buffered events up to {@code watermark}, in application order. */
-    private List<TreasuryEvent> drainUpTo(long watermark, TimerService timers) throws Exception {
+    /**
+     * Removes and returns the buffered events up to {@code watermark}, in application order, and
+     * deletes their timers other than the one firing at {@code time}.
+     */
+    private List<TreasuryEvent> drainUpTo(
+            long time, long watermark, KeyActivity a, TimerService timers) throws Exception {
         TreeMap<Long, List<TreasuryEvent>> due = new TreeMap<>();
         for (Map.Entry<Long, List<TreasuryEvent>> entry : buffer.entries()) {
             if (TreasuryStepper.isDue(entry.getKey(), watermark)) {
                 due.put(entry.getKey(), entry.getValue());
             }
         }
-        KeyActivity a = activity.value();
         long cleanup = a == null ? Long.MIN_VALUE : a.timer;
-        for (Long time : due.keySet()) {
-            buffer.remove(time);
+        for (long t : due.keySet()) {
+            buffer.remove(t);
             // Already due in this watermark's firing; removing it saves an empty call. Not the
-            // idle clean-up's, which is the same timer when it falls on a buffered event's time.
-            if (time != cleanup) {
-                timers.deleteEventTimeTimer(time);
+            // idle clean-up's, which is the same timer when it falls on a buffered event's time,
+            // and not the one firing, which is out of the queue already.
+            if (t != cleanup && t != time) {
+                timers.deleteEventTimeTimer(t);
             }
         }
         return TreasuryStepper.inOrder(due.values());

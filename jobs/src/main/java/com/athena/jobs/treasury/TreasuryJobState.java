@@ -60,10 +60,11 @@ public final class TreasuryJobState {
 
     /**
      * Per agent: the event ids seen, each forgotten {@code ttl} (processing time) after it was
-     * first seen. Expired ids are never returned and are cleaned up incrementally on the heap
-     * backend and by RocksDB's compaction filter.
+     * first seen. Expired ids are never returned; the function drops an agent's expired ids at each
+     * of its day closes ({@link SeenIds#forgetExpired}), RocksDB's compaction filter also drops
+     * them.
      */
     public static MapStateDescriptor<String, Long> seenEvents(Duration ttl) {
-        return SeenIds.descriptor(SEEN_EVENTS, ttl);
+        return SeenIds.sweptDescriptor(SEEN_EVENTS, ttl);
     }
 }

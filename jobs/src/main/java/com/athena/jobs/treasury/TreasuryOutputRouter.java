@@ -45,7 +45,9 @@ final class TreasuryOutputRouter implements TreasuryOutput {
     @Override
     public void transition(TreasuryTransition transition) {
         transitions.inc();
-        LOG.info(
+        // DEBUG: every transition is a record of the transitions output and counts in a metric;
+        // at INFO each agent's mood change would be a log line.
+        LOG.debug(
                 "Agent {} {}: {} -> {} ({})",
                 transition.agentId,
                 transition.transitionType,
