@@ -54,9 +54,10 @@ import java.util.Map;
  *
  * <p>Nine events in ten are costs (a priced amount), one a balance report; event {@code j} of a
  * source goes to agent {@code j mod agents}, and event time advances so that a run spans several
- * days (day closes included).
+ * days (day closes included). The same runs again with few busy agents (thousands of events, and of
+ * remembered event ids, each): what an agent's history costs per event.
  *
- * <p>Usage: {@code TreasuryThroughputBench OUT.md [events] [repetitions] [agents]}.
+ * <p>Usage: {@code TreasuryThroughputBench OUT.md [events] [repetitions] [agents] [busy agents]}.
  */
 public final class TreasuryThroughputBench {
     static final long T0 = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
@@ -78,15 +79,13 @@ public final class TreasuryThroughputBench {
         long n = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000L;
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         int agents = args.length > 3 ? Integer.parseInt(args[3]) : 100_000;
+        int busyAgents = args.length > 4 ? Integer.parseInt(args[4]) : 100;
         Path checkpoints = out.toAbsolutePath().getParent().resolve("checkpoints");
 
         run(true, n / 4, agents, checkpoints, false);
         run(false, n / 4, agents, checkpoints, false);
-        List<Run> runs = new ArrayList<>();
-        for (int r = 0; r < reps; r++) {
-            runs.add(run(true, n, agents, checkpoints, false));
-            runs.add(run(false, n, agents, checkpoints, false));
-        }
+        List<Run> runs = repetitions(n, agents, reps, checkpoints);
+        List<Run> busyRuns = repetitions(n, busyAgents, reps, checkpoints);
         // Not timed: one run with a checkpoint every second, for the state's size. The largest
         // checkpoint counts: at the end of the bounded input the watermark jumps to the end of
         // time, every agent's idle retention expires and the last checkpoints hold no agent.
@@ -94,9 +93,11 @@ public final class TreasuryThroughputBench {
         run(false, n, agents, checkpoints, true);
         long fullSize = JobThroughputBench.SubtaskCounter.LARGEST_CHECKPOINT.get();
 
-        double[] bare = runs.stream().filter(Run::bare).mapToDouble(Run::perSecond).toArray();
-        double[] job = runs.stream().filter(r -> !r.bare()).mapToDouble(Run::perSecond).toArray();
+        double[] bare = rates(runs, true);
+        double[] job = rates(runs, false);
         double[] ratio = JobThroughputBench.Report.paired(job, bare);
+        double[] busyRatio =
+                JobThroughputBench.Report.paired(rates(busyRuns, false), rates(busyRuns, true));
         StringBuilder sb = new StringBuilder("## 7. Treasury job throughput\n\n");
         sb.append(
                 String.format(
@@ -129,6 +130,19 @@ public final class TreasuryThroughputBench {
                 .append(BenchSummary.stat(ratio, "%.2fx"))
                 .append(" | ≥ 0.5x |\n");
         sb.append(
+                        String.format(
+                                Locale.ROOT,
+                                "| %,d busy agents (%,d events and ids each): bare, treasury,"
+                                        + " treasury / bare | ",
+                                busyAgents,
+                                n / busyAgents))
+                .append(BenchSummary.stat(rates(busyRuns, true), "%,.0f"))
+                .append("; ")
+                .append(BenchSummary.stat(rates(busyRuns, false), "%,.0f"))
+                .append("; ")
+                .append(BenchSummary.stat(busyRatio, "%.2fx"))
+                .append(" | |\n");
+        sb.append(
                 String.format(
                         Locale.ROOT,
                         "| state per agent: the largest full checkpoint of a run with a"
@@ -149,6 +163,21 @@ public final class TreasuryThroughputBench {
                 out.toAbsolutePath().getParent(),
                 "treasury",
                 Map.of("treasury_ratio", BenchSummary.median(ratio)));
+    }
+
+    /** Each repetition runs the bare job, then the treasury job. */
+    private static List<Run> repetitions(long n, int agents, int reps, Path checkpoints)
+            throws Exception {
+        List<Run> runs = new ArrayList<>();
+        for (int r = 0; r < reps; r++) {
+            runs.add(run(true, n, agents, checkpoints, false));
+            runs.add(run(false, n, agents, checkpoints, false));
+        }
+        return runs;
+    }
+
+    private static double[] rates(List<Run> runs, boolean bare) {
+        return runs.stream().filter(r -> r.bare() == bare).mapToDouble(Run::perSecond).toArray();
     }
 
     static Run run(boolean bare, long n, int agents, Path dir, boolean checkpoints)
@@ -229,8 +258,9 @@ public final class TreasuryThroughputBench {
         Run run = new Run(bare, n, result.getNetRuntime());
         System.err.printf(
                 Locale.ROOT,
-                "[bench] treasury %s: %d events in %d ms = %.0f events/s%n",
+                "[bench] treasury %s, %d agents: %d events in %d ms = %.0f events/s%n",
                 bare ? "bare" : "job",
+                agents,
                 n,
                 run.millis(),
                 run.perSecond());
