@@ -8,6 +8,7 @@ import com.athena.common.json.JsonFields;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -19,6 +20,11 @@ import java.time.Instant;
  * Keyed by agent: passes each event_id once. A repeated id (a Pub/Sub redelivery, a retrying
  * producer) becomes a dead letter ({@link ActivityNames#DLQ_DUPLICATES}) and counts in {@value
  * #METRIC_DUPLICATES}; ids are remembered for the TTL in {@link SeenIds} state.
+ *
+ * <p>An agent with ids has a processing-time timer at the next multiple of a quarter of the TTL;
+ * when it fires, the agent's expired ids are dropped, and while any remain the timer is set again.
+ * So an agent holds the ids of at most about 1.25 TTLs, and one whose ids have all expired holds
+ * neither state nor timer.
  */
 public class DeduplicateActivity
         extends KeyedProcessFunction<String, ActivityEvent, ActivityEvent> {
@@ -54,7 +60,24 @@ public class DeduplicateActivity
             return;
         }
         seen.put(event.eventId, event.timestamp);
+        // The same time for every event of a quarter TTL: registering it again is a no-op.
+        ctx.timerService().registerProcessingTimeTimer(nextSweep(ctx.timerService()));
         out.collect(event);
+    }
+
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<ActivityEvent> out)
+            throws Exception {
+        SeenIds.forgetExpired(seen);
+        if (!seen.isEmpty()) {
+            ctx.timerService().registerProcessingTimeTimer(nextSweep(ctx.timerService()));
+        }
+    }
+
+    /** The next multiple of a quarter of the TTL after now (processing time). */
+    private long nextSweep(TimerService timers) {
+        long interval = Math.max(1, ttl.toMillis() / 4);
+        return (timers.currentProcessingTime() / interval + 1) * interval;
     }
 
     static DeadLetter duplicate(ActivityEvent e) {

@@ -65,6 +65,6 @@ public final class TreasuryJobState {
      * them.
      */
     public static MapStateDescriptor<String, Long> seenEvents(Duration ttl) {
-        return SeenIds.sweptDescriptor(SEEN_EVENTS, ttl);
+        return SeenIds.descriptor(SEEN_EVENTS, ttl);
     }
 }

@@ -3,12 +3,10 @@ package com.athena.jobs.treasury;
 import com.athena.common.market.MarketSnapshot;
 import com.athena.common.treasury.TreasuryEvent;
 import com.athena.common.treasury.TreasurySnapshot;
+import com.athena.testing.KeyedStates;
 
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
@@ -76,11 +74,6 @@ class TreasuryDedupHarnessTest {
     }
 
     private MapState<String, Long> seen(String agent) throws Exception {
-        KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(agent);
-        return backend.getPartitionedState(
-                VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE,
-                TreasuryJobState.seenEvents(TTL));
+        return KeyedStates.of(harness.getOperator(), agent, TreasuryJobState.seenEvents(TTL));
     }
 }

@@ -10,6 +10,7 @@ import com.athena.common.treasury.TreasuryRules;
 import com.athena.common.treasury.TreasurySnapshot;
 import com.athena.common.treasury.TreasuryState;
 import com.athena.common.treasury.TreasuryTransition;
+import com.athena.testing.KeyedStates;
 
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.State;
@@ -17,9 +18,6 @@ import org.apache.flink.api.common.state.StateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.heap.HeapKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -131,13 +129,9 @@ class TreasuryFunctionHarnessTest {
                 .collect(Collectors.toList());
     }
 
-    @SuppressWarnings("unchecked")
     private <S extends State> S state(String agent, StateDescriptor<S, ?> descriptor)
             throws Exception {
-        KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(agent);
-        return backend.getPartitionedState(
-                VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+        return KeyedStates.of(harness.getOperator(), agent, descriptor);
     }
 
     private TreasuryState treasury(String agent) throws Exception {
