@@ -14,9 +14,11 @@ import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessageTypeInfo;
 import org.apache.flink.streaming.api.connector.sink2.CommittableWithLineage;
-import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPreCommitTopology;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.runtime.operators.sink.SinkWriterOperatorFactory;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -48,8 +50,11 @@ import java.util.Objects;
  * client cannot convert to the table's schema: a NOT NULL column without a value, a value out of
  * range) go to dead letters when {@link Builder#deadLetters} names where: the writer drops them
  * from the request, sends the rest again at the same offset (a request with a bad row writes none
- * of its rows) and carries them, with BigQuery's reason, in its committables; after the commit the
- * sink's post-commit topology hands them to the dead-letter sinks. Without it they fail the writer.
+ * of its rows) and carries them, with BigQuery's reason, in its committables; the sink's pre-commit
+ * topology hands them to the dead-letter sinks as the writer emits its committables, before the
+ * checkpoint barrier. Not after the commit: Flink 1.20 commits the final checkpoint of a bounded or
+ * drained job after end of input has reached the operators downstream, and what the committer emits
+ * then fails or is lost (FLINK-38614). Without dead-letter sinks rejected rows fail the writer.
  *
  * <p>Upsert mode ({@link Builder#upsert}), for a table with {@code PRIMARY KEY (...) NOT ENFORCED}:
  * BigQuery's change data capture. Each row goes to the table's default stream with the
@@ -70,7 +75,7 @@ import java.util.Objects;
 public final class StorageWriteSink<T>
         implements Sink<T>,
                 SupportsCommitter<StorageWriteCommittable>,
-                SupportsPostCommitTopology<StorageWriteCommittable> {
+                SupportsPreCommitTopology<StorageWriteCommittable, StorageWriteCommittable> {
     private static final long serialVersionUID = 1L;
 
     /** Rows per append request; BigQuery's limit is 10 MB per request. */
@@ -233,16 +238,16 @@ public final class StorageWriteSink<T>
     }
 
     /**
-     * After the commit: the dead letters the committables carry go to the dead-letter sinks (when
-     * {@link Builder#deadLetters} named them), so a rejected row is reported once its checkpoint
-     * completed, like the rows that were written.
+     * Before the commit: the dead letters the committables carry go to the dead-letter sinks (when
+     * {@link Builder#deadLetters} named them) as the writer emits the committables, so they are
+     * written with the same checkpoint; the committables go on to the committer unchanged.
      */
     @Override
-    public void addPostCommitTopology(
+    public DataStream<CommittableMessage<StorageWriteCommittable>> addPreCommitTopology(
             DataStream<CommittableMessage<StorageWriteCommittable>> committables) {
         DeadLetterRoute route = deadLetterRoute;
         if (route == null || route.sinks.isEmpty()) {
-            return;
+            return committables;
         }
         DataStream<DeadLetter> rejected =
                 committables
@@ -258,10 +263,22 @@ public final class StorageWriteSink<T>
                         .returns(TypeInformation.of(DeadLetter.class))
                         .uid(route.uid)
                         .name(route.uid);
-        // One nested sink: Flink's translator cannot expand two in a post-commit topology.
-        rejected.sinkTo(new FanOutSink<>(route.sinks))
+        // The dead-letter sinks' writers as a plain operator, not a nested sinkTo: Flink 1.20's
+        // translator fails (ConcurrentModificationException) expanding a sink inside a pre-commit
+        // topology. FanOutSink keeps them one operator; it is at-least-once and keeps no state.
+        rejected.transform(
+                        route.uid + "-sink",
+                        CommittableMessageTypeInfo.noOutput(),
+                        new SinkWriterOperatorFactory<DeadLetter, Void>(
+                                new FanOutSink<>(route.sinks)))
                 .uid(route.uid + "-sink")
                 .name(route.uid + "-sink");
+        return committables;
+    }
+
+    @Override
+    public SimpleVersionedSerializer<StorageWriteCommittable> getWriteResultSerializer() {
+        return new StorageWriteCommittable.Serializer();
     }
 
     @Override
@@ -346,9 +363,9 @@ public final class StorageWriteSink<T>
 
         /**
          * Rows rejected for their content become dead letters of {@code source} (their origin: the
-         * row's insert id; their reason: BigQuery's) and go, after their checkpoint's commit,
-         * through a step of uid {@code uid} to {@code sinks}, the job's (at-least-once) dead-letter
-         * sinks, written through one {@link FanOutSink} of uid {@code uid + "-sink"}.
+         * row's insert id; their reason: BigQuery's) and go, with their checkpoint (before its
+         * commit), through a step of uid {@code uid} to {@code sinks}, the job's (at-least-once)
+         * dead-letter sinks, written through one {@link FanOutSink} of uid {@code uid + "-sink"}.
          */
         public Builder<T> deadLetters(String source, String uid, List<Sink<DeadLetter>> sinks) {
             this.deadLetterRoute = new DeadLetterRoute(source, uid, sinks);

@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * One sink that writes every element to several at-least-once sinks, through their writers.
  *
- * <p>Why: a sink's post-commit topology (the Storage Write sink's rejected rows) may attach only
- * one nested sink; Flink 1.20's sink translator fails with a {@code
+ * <p>Why: a sink's own topology (the Storage Write sink's rejected rows, in its pre-commit
+ * topology) may attach only one nested sink; Flink 1.20's sink translator fails with a {@code
  * ConcurrentModificationException} when that topology holds two. The inner sinks must be
  * at-least-once: on every flush their writers are flushed and, for committing writers, {@code
  * prepareCommit} must return nothing to commit (Kafka's and JDBC's at-least-once writers); anything

@@ -167,6 +167,25 @@ class StorageWriteSinkITCase {
         assertThat(letters).allMatch(d -> d.source.equals("bigquery:cost_tracking"));
     }
 
+    @Test
+    void aRowRejectedInTheLastCheckpointStillBecomesADeadLetter() throws Exception {
+        // The source's last row: its committable is emitted at end of input, and the final
+        // checkpoint commits it after end of input has reached the operators downstream.
+        String name = "storage-write-last-dead-letter";
+        run(
+                false,
+                new PoisonRows(Set.of(), Set.of((long) ROWS - 1)),
+                0,
+                List.of(new CollectSink<>(name)));
+
+        List<String> expected = new ArrayList<>(expectedIds());
+        expected.remove("e" + (ROWS - 1));
+        assertThat(committedIds()).containsExactlyElementsOf(expected);
+        assertThat(CollectSink.<DeadLetter>results(name))
+                .extracting(d -> d.origin)
+                .containsExactly("cost_tracking:e" + (ROWS - 1));
+    }
+
     /** {@link CostRowMapper} with some rows BigQuery rejects for their content. */
     static final class PoisonRows implements BigQueryRowMapper<Long> {
         private static final long serialVersionUID = 1L;
