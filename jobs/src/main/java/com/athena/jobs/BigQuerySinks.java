@@ -26,8 +26,8 @@ public final class BigQuerySinks {
 
     /**
      * @param uid the sink's uid
-     * @param rejectedUid the uid of the step after the commit that hands rejected rows on; the sink
-     *     writing them to Kafka and TimescaleDB takes it with {@code -sink} appended
+     * @param rejectedUid the uid of the step before the commit that hands rejected rows on; the
+     *     sink writing them to Kafka and TimescaleDB takes it with {@code -sink} appended
      * @param deadLetterSource the {@code source} of the rejected rows' dead letters
      * @param dlqTopic the job's Kafka dead-letter topic
      */

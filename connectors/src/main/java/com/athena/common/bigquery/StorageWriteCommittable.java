@@ -17,7 +17,8 @@ import java.util.Optional;
  * What a writer hands to the committer for one table at a checkpoint: the finalized PENDING write
  * stream waiting for the checkpoint to complete (its name and the rows it holds), and the rows
  * BigQuery rejected for their content since the previous checkpoint, as dead letters. Committing it
- * makes exactly the stream's rows visible, once; the dead letters travel on after the commit.
+ * makes exactly the stream's rows visible, once; the dead letters go to the dead-letter sinks on
+ * their way to the committer (the sink's pre-commit topology).
  *
  * <p>A table whose rows were all rejected has no stream: only dead letters.
  */

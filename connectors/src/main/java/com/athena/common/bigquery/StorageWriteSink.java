@@ -160,7 +160,7 @@ public final class StorageWriteSink<T>
     /** Null: exactly once through PENDING streams; else CDC upserts (at least once, idempotent). */
     private final ChangeSequence<T> upsert;
 
-    /** Builds the post-commit topology on the client only; never shipped to the cluster. */
+    /** Builds the pre-commit topology on the client only; never shipped to the cluster. */
     private final transient DeadLetterRoute deadLetterRoute;
 
     private StorageWriteSink(Builder<T> b) {
