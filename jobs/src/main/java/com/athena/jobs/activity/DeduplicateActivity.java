@@ -38,11 +38,13 @@ public class DeduplicateActivity
     public static final OutputTag<DeadLetter> DUPLICATES = new OutputTag<>("duplicate-activity") {};
 
     private final Duration ttl;
+    private final long sweepMillis;
     private transient MapState<String, Long> seen;
     private transient Counter duplicates;
 
     public DeduplicateActivity(Duration ttl) {
         this.ttl = ttl;
+        this.sweepMillis = Math.max(1, ttl.toMillis() / 4);
     }
 
     @Override
@@ -76,8 +78,7 @@ public class DeduplicateActivity
 
     /** The next multiple of a quarter of the TTL after now (processing time). */
     private long nextSweep(TimerService timers) {
-        long interval = Math.max(1, ttl.toMillis() / 4);
-        return (timers.currentProcessingTime() / interval + 1) * interval;
+        return (timers.currentProcessingTime() / sweepMillis + 1) * sweepMillis;
     }
 
     static DeadLetter duplicate(ActivityEvent e) {

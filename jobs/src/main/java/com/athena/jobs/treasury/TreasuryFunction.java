@@ -174,16 +174,15 @@ public class TreasuryFunction
             timers.registerEventTimeTimer(event.timestamp);
             s.bufferedEvents++;
             // Nothing the gauges show changed: they follow the agent when the event is applied.
-            treasury.update(s);
         } else {
             CrashTimeline market = timeline(ctx.getBroadcastState(TreasuryJobState.CRASH_SIGNALS));
             TreasuryOutputRouter emit = router(out, ctx::output);
             count(event, stepper.apply(s, event, market, emit));
             stepper.advanceTo(s, watermark, market, emit);
             schedule(s, timers, market);
-            treasury.update(s);
             gauges.update(s);
         }
+        treasury.update(s);
         KeyActivity before = activity.value();
         KeyActivity after = idle.onActivity(before, event.timestamp);
         if (IdleKeys.isNew(before)) {

@@ -28,6 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * while ids remain and leaves neither state nor timer once they are all gone.
  */
 class DeduplicateActivityTest {
+    // Not the shipped 7 d: the sweep runs at quarters of any TTL, and 40 min keeps them readable;
+    // ActivityJobITCase and ActivityRedeliveryITCase run the job with the shipped TTL.
     static final Duration TTL = Duration.ofMinutes(40);
     static final long QUARTER = TTL.toMillis() / 4;
 

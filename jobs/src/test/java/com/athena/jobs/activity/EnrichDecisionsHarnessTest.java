@@ -5,14 +5,12 @@ import com.athena.common.activity.ActivityType;
 import com.athena.common.activity.AgentContext;
 import com.athena.common.activity.EnrichedDecision;
 import com.athena.common.activity.MarketCondition;
+import com.athena.testing.KeyedStates;
 
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 
@@ -94,12 +92,7 @@ class EnrichDecisionsHarnessTest {
     }
 
     private List<Object> state(String agent, String name, Class<?> type) throws Exception {
-        KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(agent);
-        ListStateDescriptor<Object> descriptor = descriptor(name, type);
-        ListState<Object> s =
-                backend.getPartitionedState(
-                        VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+        ListState<Object> s = KeyedStates.of(harness.getOperator(), agent, descriptor(name, type));
         List<Object> values = new ArrayList<>();
         Iterable<Object> it = s.get();
         if (it != null) {

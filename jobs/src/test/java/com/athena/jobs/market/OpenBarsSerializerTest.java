@@ -6,6 +6,7 @@ import com.athena.common.market.OpenBars;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.common.market.TradeBars;
+import com.athena.testing.KeyedStates;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.ValueState;
@@ -20,10 +21,7 @@ import org.apache.flink.contrib.streaming.state.EmbeddedRocksDBStateBackend;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -155,14 +153,7 @@ class OpenBarsSerializerTest {
             assertThat(restored.extractOutputValues())
                     .containsExactly(new Bar("BTC", "1m", 0, 100, 100, 90, 90, 2, 2));
             assertThat(restored.numEventTimeTimers()).isZero();
-            KeyedStateBackend<Object> state = restored.getOperator().getKeyedStateBackend();
-            state.setCurrentKey("BTC");
-            assertThat(
-                            state.getPartitionedState(
-                                            VoidNamespace.INSTANCE,
-                                            VoidNamespaceSerializer.INSTANCE,
-                                            MarketState.OPEN_BARS)
-                                    .value())
+            assertThat(KeyedStates.of(restored.getOperator(), "BTC", MarketState.OPEN_BARS).value())
                     .isNull();
         }
     }

@@ -8,13 +8,11 @@ import com.athena.common.market.OpenBars;
 import com.athena.common.market.Timeframe;
 import com.athena.common.market.Trade;
 import com.athena.testing.ExpectedBars;
+import com.athena.testing.KeyedStates;
 
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -93,29 +91,15 @@ class TradeBarsHarnessTest {
                         .toList();
     }
 
-    private KeyedStateBackend<Object> backend(String symbol) {
-        KeyedStateBackend<Object> backend = harness.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(symbol);
-        return backend;
-    }
-
     private MapState<String, Long> ids(String symbol) throws Exception {
-        return backend(symbol)
-                .getPartitionedState(
-                        VoidNamespace.INSTANCE,
-                        VoidNamespaceSerializer.INSTANCE,
-                        MarketState.TRADE_IDS);
+        return KeyedStates.of(harness.getOperator(), symbol, MarketState.TRADE_IDS);
     }
 
     /** The symbol's open bars in state, as the next checkpoint barrier writes them. */
     private OpenBars openBars(String symbol) throws Exception {
         harness.prepareSnapshotPreBarrier(0);
         ValueState<OpenBars> state =
-                backend(symbol)
-                        .getPartitionedState(
-                                VoidNamespace.INSTANCE,
-                                VoidNamespaceSerializer.INSTANCE,
-                                MarketState.OPEN_BARS);
+                KeyedStates.of(harness.getOperator(), symbol, MarketState.OPEN_BARS);
         return state.value();
     }
 
